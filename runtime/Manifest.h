@@ -1,0 +1,67 @@
+// The artifact manifest (format "needle-artifact", format_version 1): the
+// JSON an artifact exports as `needle_manifest_v1`, describing its entry
+// points and variables. parseManifest validates everything the runtime relies
+// on, so later code can index without checking.
+#pragma once
+
+#include "runtime/Initializers.h"
+#include "runtime/Status.h"
+#include "runtime/Tensor.h"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace needle::runtime {
+
+inline constexpr int kManifestFormatVersion = 1;
+inline constexpr char kManifestSymbol[] = "needle_manifest_v1";
+/// A dim of this value in an entry point's shape is dynamic.
+inline constexpr int64_t kDynamicDim = -1;
+
+struct TensorSpec {
+  std::string name;
+  DType dtype = DType::f32;
+  Shape shape; // kDynamicDim for dims known only at run time
+};
+
+struct EntryPointSpec {
+  std::string name;
+  std::string symbol; // the C function `void symbol(void **args)`
+  std::vector<TensorSpec> inputs;
+  std::vector<TensorSpec> outputs;
+  /// Passed after the inputs, in this order.
+  std::vector<std::string> variables;
+  /// The subset of `variables` the entry point updates in place.
+  std::vector<std::string> writes;
+};
+
+enum class VariableKind { parameter, buffer, optimizerState };
+const char *variableKindName(VariableKind kind);
+
+struct VariableSpec {
+  std::string name;
+  VariableKind kind = VariableKind::parameter;
+  DType dtype = DType::f32;
+  Shape shape; // always static
+  InitializerSpec initializer;
+};
+
+struct Manifest {
+  int formatVersion = kManifestFormatVersion;
+  std::string compilerVersion;
+  std::string target; // "cpu"
+  std::string triple;
+  std::vector<EntryPointSpec> entryPoints;
+  /// In declaration order, which is also initialisation order.
+  std::vector<VariableSpec> variables;
+
+  const EntryPointSpec *findEntryPoint(std::string_view name) const;
+  const VariableSpec *findVariable(std::string_view name) const;
+};
+
+/// Parses and validates manifest JSON. Errors say which entry or variable
+/// is wrong and why; another format version or target is refused clearly.
+StatusOr<Manifest> parseManifest(std::string_view json);
+
+} // namespace needle::runtime
