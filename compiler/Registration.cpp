@@ -1,6 +1,7 @@
 //===- Registration.cpp - dialects and passes needle tools use ------------===//
 #include "compiler/Registration.h"
 
+#include "compiler/transforms/Passes.h"
 #include "dialect/NeedleDialect.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -16,6 +17,9 @@ void registerAllDialects(mlir::DialectRegistry &registry) {
   mlir::registerAllExtensions(registry);
 }
 
-void registerAllPasses() { mlir::registerAllPasses(); }
+void registerAllPasses() {
+  mlir::registerAllPasses();
+  mlir::needle::registerNeedlePasses();
+}
 
 } // namespace needle
