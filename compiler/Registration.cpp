@@ -1,6 +1,7 @@
 //===- Registration.cpp - dialects and passes needle tools use ------------===//
 #include "compiler/Registration.h"
 
+#include "compiler/conversion/Passes.h"
 #include "compiler/transforms/Passes.h"
 #include "dialect/NeedleDialect.h"
 
@@ -20,6 +21,7 @@ void registerAllDialects(mlir::DialectRegistry &registry) {
 void registerAllPasses() {
   mlir::registerAllPasses();
   mlir::needle::registerNeedlePasses();
+  mlir::needle::registerNeedleConversionPasses();
 }
 
 } // namespace needle
