@@ -1,0 +1,289 @@
+#include "runtime/Module.h"
+
+#include "runtime/MemRef.h"
+#include "runtime/Random.h"
+#include "runtime/SafeTensors.h"
+
+#include <cstring>
+#include <dlfcn.h>
+#include <link.h>
+
+namespace needle::runtime {
+
+namespace {
+using EntryFunction = void (*)(void **);
+
+constexpr size_t kMaxManifestBytes = size_t(16) << 20;
+
+std::string joinNames(const std::vector<std::string> &names) {
+  std::string out;
+  for (const std::string &name : names)
+    out += (out.empty() ? "" : ", ") + name;
+  return out.empty() ? "none" : out;
+}
+
+std::string dlErrorMessage() {
+  const char *error = dlerror();
+  return error ? error : "unknown error";
+}
+
+// The manifest symbol is untrusted text: bound the search for its NUL by the
+// symbol's size when the dynamic symbol table records it.
+StatusOr<std::string_view> manifestText(const char *symbol) {
+  size_t bound = kMaxManifestBytes;
+  Dl_info info;
+  void *entryAddress = nullptr;
+  if (dladdr1(symbol, &info, &entryAddress, RTLD_DL_SYMENT) && entryAddress) {
+    auto *entry = static_cast<const ElfW(Sym) *>(entryAddress);
+    if (entry->st_size > 0 && entry->st_size < bound)
+      bound = entry->st_size;
+  }
+  size_t length = strnlen(symbol, bound);
+  if (length == bound)
+    return Status::error(std::string(kManifestSymbol) +
+                         " is not a NUL-terminated string");
+  return std::string_view(symbol, length);
+}
+} // namespace
+
+struct Module::Impl {
+  std::string path;
+  void *library = nullptr;
+  Manifest manifest;
+  std::vector<EntryFunction> functions; // parallel to manifest.entryPoints
+  std::vector<Tensor> variables;        // parallel to manifest.variables
+
+  ~Impl() {
+    if (library)
+      dlclose(library);
+  }
+
+  const VariableSpec *findVariable(std::string_view name, size_t &index) const {
+    for (index = 0; index < manifest.variables.size(); ++index)
+      if (manifest.variables[index].name == name)
+        return &manifest.variables[index];
+    return nullptr;
+  }
+
+  Status unknownVariable(std::string_view name) const {
+    std::vector<std::string> names;
+    for (const VariableSpec &variable : manifest.variables)
+      names.push_back(variable.name);
+    return Status::error("no variable '" + std::string(name) +
+                         "' (the module has: " + joinNames(names) + ")");
+  }
+};
+
+Module::Module(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Module::Module(Module &&) noexcept = default;
+Module &Module::operator=(Module &&) noexcept = default;
+Module::~Module() = default;
+
+StatusOr<Module> Module::load(const std::string &path, const LoadOptions &options) {
+  auto impl = std::make_unique<Impl>();
+  impl->path = path;
+  // Without a slash dlopen searches the library path instead of opening the file.
+  std::string openPath = path.find('/') == std::string::npos ? "./" + path : path;
+  dlerror();
+  impl->library = dlopen(openPath.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!impl->library)
+    return Status::error("cannot load artifact '" + path + "': " + dlErrorMessage());
+
+  auto *symbol = static_cast<const char *>(dlsym(impl->library, kManifestSymbol));
+  if (!symbol)
+    return Status::error("'" + path + "' is not a needle artifact: it exports no '" +
+                         kManifestSymbol + "' symbol");
+  StatusOr<std::string_view> text = manifestText(symbol);
+  if (!text.ok())
+    return text.status().withContext(path);
+  StatusOr<Manifest> manifest = parseManifest(*text);
+  if (!manifest.ok())
+    return manifest.status().withContext(path);
+  impl->manifest = std::move(*manifest);
+
+  for (const EntryPointSpec &entry : impl->manifest.entryPoints) {
+    void *function = dlsym(impl->library, entry.symbol.c_str());
+    if (!function)
+      return Status::error(path + ": entry point '" + entry.name +
+                           "' names symbol '" + entry.symbol +
+                           "', which the artifact does not export");
+    impl->functions.push_back(reinterpret_cast<EntryFunction>(function));
+  }
+  for (const VariableSpec &spec : impl->manifest.variables) {
+    StatusOr<Tensor> storage = Tensor::zeros(spec.dtype, spec.shape);
+    if (!storage.ok())
+      return storage.status().withContext(path + ": variable '" + spec.name + "'");
+    impl->variables.push_back(std::move(*storage));
+  }
+
+  Module module(std::move(impl));
+  if (options.checkpoint.empty())
+    module.initializeVariables(options.seed);
+  else
+    NEEDLE_RETURN_IF_ERROR(module.loadCheckpoint(options.checkpoint));
+  return module;
+}
+
+const Manifest &Module::manifest() const { return impl_->manifest; }
+
+std::vector<std::string> Module::entryPointNames() const {
+  std::vector<std::string> names;
+  for (const EntryPointSpec &entry : impl_->manifest.entryPoints)
+    names.push_back(entry.name);
+  return names;
+}
+
+std::vector<std::string> Module::variableNames() const {
+  std::vector<std::string> names;
+  for (const VariableSpec &variable : impl_->manifest.variables)
+    names.push_back(variable.name);
+  return names;
+}
+
+StatusOr<std::vector<Tensor>> Module::call(std::string_view name,
+                                           const std::vector<Tensor> &inputs) {
+  const Manifest &manifest = impl_->manifest;
+  size_t entryIndex = 0;
+  while (entryIndex < manifest.entryPoints.size() &&
+         manifest.entryPoints[entryIndex].name != name)
+    ++entryIndex;
+  if (entryIndex == manifest.entryPoints.size())
+    return Status::error("no entry point '" + std::string(name) +
+                         "' (the artifact has: " + joinNames(entryPointNames()) +
+                         ")");
+  const EntryPointSpec &entry = manifest.entryPoints[entryIndex];
+
+  // Validate everything before the call: a refused call changes no variable.
+  if (inputs.size() != entry.inputs.size())
+    return Status::error(entry.name + ": expected " +
+                         std::to_string(entry.inputs.size()) + " input(s) but got " +
+                         std::to_string(inputs.size()));
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const TensorSpec &spec = entry.inputs[i];
+    const Tensor &input = inputs[i];
+    std::string what = entry.name + ": input " + std::to_string(i) + " ('" +
+                       spec.name + "')";
+    if (input.dtype() != spec.dtype)
+      return Status::error(what + " has dtype " + dtypeName(input.dtype()) +
+                           " but the entry point expects " + dtypeName(spec.dtype));
+    bool matches = input.rank() == spec.shape.size();
+    for (size_t d = 0; matches && d < spec.shape.size(); ++d)
+      matches = spec.shape[d] == kDynamicDim || spec.shape[d] == input.shape()[d];
+    if (!matches)
+      return Status::error(what + " has shape " + formatShape(input.shape()) +
+                           " but the entry point expects " + formatShape(spec.shape));
+  }
+
+  // Descriptors in ABI order: outputs, inputs, variables.
+  std::vector<MemRefDescriptor> descriptors;
+  std::vector<std::pair<const void *, size_t>> runtimeBuffers;
+  for (const TensorSpec &spec : entry.outputs)
+    descriptors.emplace_back(spec.shape.size());
+  for (const Tensor &input : inputs) {
+    descriptors.push_back(MemRefDescriptor::contiguous(
+        const_cast<void *>(input.data()), input.shape()));
+    runtimeBuffers.emplace_back(input.data(), input.byteSize());
+  }
+  for (const std::string &variableName : entry.variables) {
+    size_t index;
+    impl_->findVariable(variableName, index); // the manifest guarantees it
+    Tensor &variable = impl_->variables[index];
+    descriptors.push_back(MemRefDescriptor::contiguous(variable.data(), variable.shape()));
+    runtimeBuffers.emplace_back(variable.data(), variable.byteSize());
+  }
+  std::vector<void *> args;
+  for (MemRefDescriptor &descriptor : descriptors)
+    args.push_back(descriptor.address());
+
+  impl_->functions[entryIndex](args.data());
+
+  OutputAdopter adopter(std::move(runtimeBuffers));
+  for (size_t i = 0; i < entry.outputs.size(); ++i)
+    adopter.claim(descriptors[i]);
+  std::vector<Tensor> outputs;
+  for (size_t i = 0; i < entry.outputs.size(); ++i) {
+    const TensorSpec &spec = entry.outputs[i];
+    StatusOr<Tensor> output = adopter.adopt(descriptors[i], spec.dtype, spec.shape);
+    if (!output.ok())
+      return output.status().withContext(entry.name + ": output " +
+                                         std::to_string(i) + " ('" + spec.name + "')");
+    outputs.push_back(std::move(*output));
+  }
+  return outputs;
+}
+
+StatusOr<Tensor> Module::variable(std::string_view name) const {
+  size_t index;
+  if (!impl_->findVariable(name, index))
+    return impl_->unknownVariable(name);
+  return impl_->variables[index].clone();
+}
+
+Status Module::setVariable(std::string_view name, const Tensor &value) {
+  size_t index;
+  const VariableSpec *spec = impl_->findVariable(name, index);
+  if (!spec)
+    return impl_->unknownVariable(name);
+  Tensor &variable = impl_->variables[index];
+  if (value.dtype() != variable.dtype() || value.shape() != variable.shape())
+    return Status::error("variable '" + spec->name + "' is " +
+                         variable.typeString() + " but the value is " +
+                         value.typeString());
+  if (variable.byteSize())
+    std::memmove(variable.data(), value.data(), variable.byteSize());
+  return Status();
+}
+
+void Module::initializeVariables(uint32_t seed) {
+  RandomState random(seed);
+  for (size_t i = 0; i < impl_->variables.size(); ++i)
+    fillInitializer(impl_->variables[i], impl_->manifest.variables[i].initializer,
+                    random);
+}
+
+Status Module::saveCheckpoint(const std::string &path) const {
+  SafeTensors file;
+  file.metadata["format"] = "needle-checkpoint";
+  file.metadata["compiler_version"] = impl_->manifest.compilerVersion;
+  for (size_t i = 0; i < impl_->variables.size(); ++i)
+    file.tensors[impl_->manifest.variables[i].name] = impl_->variables[i];
+  return writeSafeTensors(path, file);
+}
+
+Status Module::loadCheckpoint(const std::string &path) {
+  NEEDLE_ASSIGN_OR_RETURN(SafeTensors file, readSafeTensors(path));
+  std::vector<std::string> problems;
+  for (size_t i = 0; i < impl_->variables.size(); ++i) {
+    const std::string &name = impl_->manifest.variables[i].name;
+    auto found = file.tensors.find(name);
+    if (found == file.tensors.end()) {
+      problems.push_back("missing variable '" + name + "'");
+      continue;
+    }
+    const Tensor &variable = impl_->variables[i];
+    if (found->second.dtype() != variable.dtype() ||
+        found->second.shape() != variable.shape())
+      problems.push_back("variable '" + name + "' is " + variable.typeString() +
+                         " in the module but " + found->second.typeString() +
+                         " in the checkpoint");
+  }
+  for (const auto &[name, tensor] : file.tensors) {
+    size_t index;
+    if (!impl_->findVariable(name, index))
+      problems.push_back("unexpected tensor '" + name + "'");
+  }
+  if (!problems.empty()) {
+    std::string message = "checkpoint '" + path + "' does not match the module: ";
+    for (size_t i = 0; i < problems.size(); ++i)
+      message += (i ? "; " : "") + problems[i];
+    return Status::error(message);
+  }
+  for (size_t i = 0; i < impl_->variables.size(); ++i) {
+    const Tensor &value = file.tensors.at(impl_->manifest.variables[i].name);
+    if (value.byteSize())
+      std::memcpy(impl_->variables[i].data(), value.data(), value.byteSize());
+  }
+  return Status();
+}
+
+} // namespace needle::runtime
