@@ -21,4 +21,20 @@ def NeedleSpecialize : Pass<"needle-specialize", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::needle::NeedleDialect"];
 }
 
+def NeedleVariablesToArguments : Pass<"needle-variables-to-arguments", "::mlir::ModuleOp"> {
+  let summary = "Pass the variables each public function uses as trailing arguments";
+  let description = [{
+    The runtime owns every variable's buffer and passes it to compiled code.
+    For each public function, the variables it reads or writes become extra
+    tensor arguments, in declaration order; reads become uses of the current
+    value and the last value written is materialised into the argument with
+    `bufferization.materialize_in_destination`, which bufferises to an
+    in-place update of the runtime's buffer. The function records the names
+    in `needle.variables` and the written ones in `needle.writes`; each
+    added argument carries `needle.variable`. Variable declarations stay for
+    the manifest.
+  }];
+  let dependentDialects = ["::mlir::bufferization::BufferizationDialect"];
+}
+
 #endif // NEEDLE_COMPILER_TRANSFORMS_PASSES_TD
