@@ -205,8 +205,8 @@ StatusOr<std::vector<Tensor>> Module::call(std::string_view name,
     const TensorSpec &spec = entry.outputs[i];
     StatusOr<Tensor> output = adopter.adopt(descriptors[i], spec.dtype, spec.shape);
     if (!output.ok())
-      return output.status().withContext(entry.name + ": output " +
-                                         std::to_string(i) + " ('" + spec.name + "')");
+      return Status::error(entry.name + ": output " + std::to_string(i) + " ('" +
+                           spec.name + "') " + output.status().message());
     outputs.push_back(std::move(*output));
   }
   return outputs;

@@ -112,7 +112,7 @@ TEST(Manifest, RefusesMissingFields) {
                   "variable '1.running_var': missing field 'kind'");
   EXPECT_CONTAINS(manifestError(replaced(kManifest, "{\"name\": \"infer\",", "{")),
                   "entry point 0: missing field 'name'");
-  EXPECT_CONTAINS(manifestError(replaced(kManifest, "\"writes\": []}", "}")),
+  EXPECT_CONTAINS(manifestError(replaced(kManifest, ",\n    \"writes\": []}", "}")),
                   "entry point 'infer': missing field 'writes'");
   EXPECT_CONTAINS(manifestError(replaced(kManifest, "\"variables\": [\n   {", "\"vars\": [\n   {")),
                   "missing field 'variables'");
