@@ -1,6 +1,7 @@
 //===- Registration.cpp - dialects and passes needle tools use ------------===//
 #include "compiler/Registration.h"
 
+#include "compiler/Pipelines.h"
 #include "compiler/conversion/Passes.h"
 #include "compiler/transforms/Passes.h"
 #include "dialect/NeedleDialect.h"
@@ -22,6 +23,7 @@ void registerAllPasses() {
   mlir::registerAllPasses();
   mlir::needle::registerNeedlePasses();
   mlir::needle::registerNeedleConversionPasses();
+  registerPipelines();
 }
 
 } // namespace needle

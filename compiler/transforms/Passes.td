@@ -27,9 +27,9 @@ def NeedleVariablesToArguments : Pass<"needle-variables-to-arguments", "::mlir::
     The runtime owns every variable's buffer and passes it to compiled code.
     For each public function, the variables it reads or writes become extra
     tensor arguments, in declaration order; reads become uses of the current
-    value and the last value written is materialised into the argument with
-    `bufferization.materialize_in_destination`, which bufferises to an
-    in-place update of the runtime's buffer. The function records the names
+    value and the last value written is materialised into the argument's
+    buffer with `bufferization.materialize_in_destination ... in writable`,
+    which bufferises to a write of the runtime's buffer. The function records the names
     in `needle.variables` and the written ones in `needle.writes`; each
     added argument carries `needle.variable`. Variable declarations stay for
     the manifest.

@@ -2,8 +2,8 @@
 //
 // Variables live in the runtime between calls, so compiled code sees them as
 // buffers passed in. Reads become SSA uses of the current value; the final
-// value of a written variable is materialised into its argument, which
-// one-shot bufferization turns into an in-place write of the runtime's buffer.
+// value of a written variable is materialised into its argument's buffer, so
+// one-shot bufferization writes the runtime's buffer.
 // (ml_program globals would be the textbook choice, but 22.1.8 miscompiles
 // global_store; see MLIR22-NOTES.md.)
 //
@@ -86,8 +86,16 @@ LogicalResult convertFunction(func::FuncOp func,
     BlockArgument argument = argumentOf[name];
     if (value == argument)
       continue;
-    bufferization::MaterializeInDestinationOp::create(builder, terminator->getLoc(),
-                                                      value, argument);
+    // The memref form has a side effect and survives DCE; the tensor form's
+    // result would be unused and vanish. (eliminate-empty-tensors miscompiles
+    // this form with `restrict` in 22.1.8, so neither is used.)
+    auto type = cast<RankedTensorType>(argument.getType());
+    Value buffer = bufferization::ToBufferOp::create(
+        builder, terminator->getLoc(),
+        MemRefType::get(type.getShape(), type.getElementType()), argument);
+    auto materialize = bufferization::MaterializeInDestinationOp::create(
+        builder, terminator->getLoc(), TypeRange(), value, buffer);
+    materialize.setWritable(true);
   }
   func->setAttr("needle.variables", builder.getArrayAttr(names));
   func->setAttr("needle.writes", builder.getArrayAttr(writes));

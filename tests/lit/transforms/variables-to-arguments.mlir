@@ -11,7 +11,8 @@ needle.variable buffer @stat : tensor<3xf32> = #needle.zeros
 // CHECK-SAME:    attributes {needle.variables = ["w", "stat"], needle.writes = ["stat"]}
 // CHECK:         %[[NEW:.*]] = needle.add %[[S]], %[[W]]
 // CHECK:         %[[AGAIN:.*]] = needle.add %[[NEW]], %[[X]]
-// CHECK:         bufferization.materialize_in_destination %[[AGAIN]] in %[[S]]
+// CHECK:         %[[BUF:.*]] = bufferization.to_buffer %[[S]] : tensor<3xf32> to memref<3xf32>
+// CHECK-NEXT:    bufferization.materialize_in_destination %[[AGAIN]] in writable %[[BUF]]
 // CHECK-NEXT:    return %[[NEW]]
 func.func @step(%x: tensor<3xf32>) -> tensor<3xf32> {
   %s = needle.read @stat : tensor<3xf32>

@@ -1,0 +1,51 @@
+//===- Pipelines.cpp - needlec's pass pipelines ---------------------------===//
+#include "compiler/Pipelines.h"
+#include "compiler/conversion/Passes.h"
+#include "compiler/transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+namespace needle {
+
+void buildNeedleToLinalgPipeline(OpPassManager &pm) {
+  pm.addPass(mlir::needle::createNeedleVariablesToArguments());
+  pm.addNestedPass<func::FuncOp>(mlir::needle::createConvertNeedleToLinalg());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
+// Verified on 22.1.8 (MLIR22-NOTES.md): full-unroll avoids allocas in loops;
+// lower-affine runs twice because expand-strided-metadata creates affine ops;
+// math ops without an LLVM intrinsic (tanh) become libm calls.
+static constexpr const char *kLinalgToLLVM =
+    "linalg-fuse-elementwise-ops,"
+    "one-shot-bufferize{bufferize-function-boundaries "
+    "function-boundary-type-conversion=identity-layout-map},"
+    "buffer-deallocation-pipeline,"
+    "convert-bufferization-to-memref,"
+    "convert-linalg-to-loops,"
+    "convert-vector-to-scf{full-unroll=true},"
+    "lower-affine,convert-scf-to-cf,expand-strided-metadata,lower-affine,"
+    "convert-vector-to-llvm,finalize-memref-to-llvm,"
+    "convert-arith-to-llvm,convert-math-to-llvm,convert-math-to-libm,"
+    "convert-func-to-llvm,convert-cf-to-llvm,convert-index-to-llvm,"
+    "convert-ub-to-llvm,reconcile-unrealized-casts";
+
+LogicalResult buildLinalgToLLVMPipeline(OpPassManager &pm) {
+  return parsePassPipeline(kLinalgToLLVM, pm);
+}
+
+void registerPipelines() {
+  PassPipelineRegistration<>("needle-to-linalg",
+                             "needle entry functions to linalg on tensors",
+                             buildNeedleToLinalgPipeline);
+  PassPipelineRegistration<>(
+      "needle-linalg-to-llvm", "linalg on tensors to the LLVM dialect (CPU)",
+      [](OpPassManager &pm) { (void)buildLinalgToLLVMPipeline(pm); });
+}
+
+} // namespace needle
