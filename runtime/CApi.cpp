@@ -87,7 +87,7 @@ needle_status_t *needle_tensor_create(needle_dtype_t dtype, size_t rank,
   if (!out_tensor)
     return fail(__func__, "out_tensor is NULL");
   *out_tensor = nullptr;
-  if (int(dtype) < 0 || int(dtype) > int(NEEDLE_DTYPE_I64))
+  if (dtype < NEEDLE_DTYPE_F32 || dtype > NEEDLE_DTYPE_I64)
     return fail(__func__, "unknown dtype");
   if (rank && !shape)
     return fail(__func__, "shape is NULL");
@@ -137,7 +137,7 @@ needle_status_t *needle_tensor_write_npy(const needle_tensor_t *tensor,
 void needle_tensor_free(needle_tensor_t *tensor) { delete tensor; }
 
 needle_dtype_t needle_tensor_dtype(const needle_tensor_t *tensor) {
-  return needle_dtype_t(int(tensor->tensor.dtype()));
+  return needle_dtype_t(tensor->tensor.dtype());
 }
 size_t needle_tensor_rank(const needle_tensor_t *tensor) {
   return tensor->tensor.rank();

@@ -23,12 +23,15 @@ typedef struct needle_status needle_status_t;
 typedef struct needle_tensor needle_tensor_t;
 typedef struct needle_module needle_module_t;
 
-typedef enum needle_dtype {
+/* An integer rather than an enum type, so that a bad value from a caller
+ * (or another language's binding) can be checked instead of being undefined. */
+typedef int32_t needle_dtype_t;
+enum {
   NEEDLE_DTYPE_F32 = 0,
   NEEDLE_DTYPE_F64 = 1,
   NEEDLE_DTYPE_I32 = 2,
   NEEDLE_DTYPE_I64 = 3,
-} needle_dtype_t;
+};
 
 /* ---- Status ---- */
 

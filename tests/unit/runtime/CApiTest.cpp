@@ -146,7 +146,7 @@ TEST(CApi, CreatesAndParsesTensors) {
                                             &tensor)),
                   "12 bytes given");
   EXPECT_EQ(tensor, nullptr);
-  EXPECT_CONTAINS(take(needle_tensor_create(static_cast<needle_dtype_t>(9), 0, nullptr,
+  EXPECT_CONTAINS(take(needle_tensor_create(9, 0, nullptr,
                                             nullptr, 0, &tensor)),
                   "unknown dtype");
   ASSERT_EQ(take(needle_tensor_parse("2xf64=0.5 -1", &tensor)), "");
