@@ -401,3 +401,20 @@ func.func @variables() -> tensor<4x3xf32> {
   needle.write @running_mean, %2 : tensor<3xf64>
   return %1 : tensor<4x3xf32>
 }
+
+// -----
+
+// The element type is never fixed: half precision works as well.
+// CHECK-LABEL: func.func @low_precision
+// CHECK-SAME:    (%[[A:.*]]: tensor<?x8xbf16>, %[[B:.*]]: tensor<8x4xbf16>, %[[W:.*]]: tensor<4xbf16>, %[[H:.*]]: tensor<2x2xf16>)
+// CHECK:         %[[M:.*]] = needle.matmul %[[A]], %[[B]] : tensor<?x8xbf16>, tensor<8x4xbf16> -> tensor<?x4xbf16>
+// CHECK:         %[[N:.*]] = needle.batch_norm_infer %[[M]], %[[W]], %[[W]], %[[W]], %[[W]] : tensor<?x4xbf16>, tensor<4xbf16>
+// CHECK:         needle.summation %[[N]] axes [0] : tensor<?x4xbf16> -> tensor<4xbf16>
+// CHECK:         needle.add %[[H]], %[[H]] : tensor<2x2xf16>
+func.func @low_precision(%a: tensor<?x8xbf16>, %b: tensor<8x4xbf16>, %w: tensor<4xbf16>, %h: tensor<2x2xf16>) {
+  %0 = needle.matmul %a, %b : tensor<?x8xbf16>, tensor<8x4xbf16> -> tensor<?x4xbf16>
+  %1 = needle.batch_norm_infer %0, %w, %w, %w, %w : tensor<?x4xbf16>, tensor<4xbf16>
+  %2 = needle.summation %1 axes [0] : tensor<?x4xbf16> -> tensor<4xbf16>
+  %3 = needle.add %h, %h : tensor<2x2xf16>
+  return
+}
