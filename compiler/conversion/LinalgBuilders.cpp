@@ -53,26 +53,38 @@ Value finiteOrZero(OpBuilder &b, Location loc, Value m) {
   return arith::SelectOp::create(b, loc, isFinite, m, zero);
 }
 
-Value createElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
-                        ValueRange inputs, ScalarBody body) {
-  int64_t rank = resultType.getRank();
-  SmallVector<OpFoldResult> sizes(rank, b.getIndexAttr(1));
+SmallVector<Value> createMultiResultElementwise(OpBuilder &b, Location loc,
+                                                TypeRange resultTypes,
+                                                ValueRange inputs, ScalarBody body) {
+  int64_t rank = cast<RankedTensorType>(inputs.front().getType()).getRank();
+  // A result dimension is dynamic only where every operand's is, so the
+  // first input has it.
+  SmallVector<OpFoldResult> sizes;
   for (int64_t i = 0; i < rank; ++i) {
-    if (!resultType.isDynamicDim(i))
-      continue;
-    // A result dimension is dynamic only where every operand's is.
-    sizes[i] = tensor::getMixedSize(b, loc, inputs.front(), i);
+    bool isDynamic = llvm::any_of(resultTypes, [&](Type type) {
+      return cast<RankedTensorType>(type).isDynamicDim(i);
+    });
+    // Static sizes are not read (createEmptyTensor takes them from the type).
+    sizes.push_back(isDynamic ? tensor::getMixedSize(b, loc, inputs.front(), i)
+                              : OpFoldResult(b.getIndexAttr(1)));
   }
-  Value init = createEmptyTensor(b, loc, resultType, sizes);
-  SmallVector<AffineMap> maps(inputs.size() + 1,
+  SmallVector<Value> inits;
+  for (Type type : resultTypes)
+    inits.push_back(createEmptyTensor(b, loc, cast<RankedTensorType>(type), sizes));
+  SmallVector<AffineMap> maps(inputs.size() + inits.size(),
                               b.getMultiDimIdentityMap(rank));
   SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
   auto generic = linalg::GenericOp::create(
-      b, loc, TypeRange{resultType}, inputs, ValueRange{init}, maps, iterators,
+      b, loc, resultTypes, inputs, inits, maps, iterators,
       [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
         linalg::YieldOp::create(nested, nestedLoc, body(nested, nestedLoc, args));
       });
-  return generic.getResult(0);
+  return generic.getResults();
+}
+
+Value createElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
+                        ValueRange inputs, ScalarBody body) {
+  return createMultiResultElementwise(b, loc, TypeRange{resultType}, inputs, body)[0];
 }
 
 SmallVector<AffineExpr> getBroadcastExprs(ArrayRef<int64_t> inputShape,
@@ -106,6 +118,22 @@ ReductionNest::ReductionNest(MLIRContext *context, int64_t rank,
   resultMap = AffineMap::get(rank, 0, resultExprs, context);
   iterators.assign(kept.size(), utils::IteratorType::parallel);
   iterators.append(reduced.size(), utils::IteratorType::reduction);
+}
+
+SmallVector<Value> createReduction(OpBuilder &b, Location loc,
+                                   const ReductionNest &nest, ValueRange reducedInputs,
+                                   ValueRange perResultInputs, ValueRange inits,
+                                   ScalarBody body) {
+  SmallVector<Value> inputs(reducedInputs);
+  inputs.append(perResultInputs.begin(), perResultInputs.end());
+  SmallVector<AffineMap> maps(reducedInputs.size(), nest.getInputMap());
+  maps.append(perResultInputs.size() + inits.size(), nest.getResultMap());
+  auto generic = linalg::GenericOp::create(
+      b, loc, inits.getTypes(), inputs, inits, maps, nest.getIteratorTypes(),
+      [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+        linalg::YieldOp::create(nested, nestedLoc, body(nested, nestedLoc, args));
+      });
+  return generic.getResults();
 }
 
 SmallVector<OpFoldResult> getMixedSizesOf(OpBuilder &b, Location loc, Value tensor,

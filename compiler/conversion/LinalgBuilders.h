@@ -51,6 +51,11 @@ Value finiteOrZero(OpBuilder &b, Location loc, Value m);
 Value createElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
                         ValueRange inputs, ScalarBody body);
 
+/// The same with several results, all of the shape of the first input.
+SmallVector<Value> createMultiResultElementwise(OpBuilder &b, Location loc,
+                                                TypeRange resultTypes,
+                                                ValueRange inputs, ScalarBody body);
+
 /// For an operand of shape `inputShape` broadcast (numpy rules) to
 /// `targetShape`, whose dimensions are the loops `targetDims`: the affine
 /// expressions indexing the operand. Operand dimensions are right-aligned with
@@ -82,6 +87,14 @@ private:
   AffineMap inputMap, resultMap;
   SmallVector<utils::IteratorType> iterators;
 };
+
+/// One linalg.generic looping over `nest`: `reducedInputs` have the shape of
+/// the reduced tensor, `perResultInputs` and `inits` the result shape. `body`
+/// gets the input elements, then the accumulators, and yields new ones.
+SmallVector<Value> createReduction(OpBuilder &b, Location loc,
+                                   const ReductionNest &nest, ValueRange reducedInputs,
+                                   ValueRange perResultInputs, ValueRange inits,
+                                   ScalarBody body);
 
 /// The sizes of `tensor`'s dimensions listed in `dims`.
 SmallVector<OpFoldResult> getMixedSizesOf(OpBuilder &b, Location loc, Value tensor,

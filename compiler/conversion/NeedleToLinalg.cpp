@@ -1,7 +1,17 @@
 //===- NeedleToLinalg.cpp - needle compute ops to linalg on tensors -------===//
+//
+// The `convert-needle-to-linalg` pass: every needle op that computes becomes
+// linalg on tensors, tensor, arith and math (the patterns live in one file
+// per op family, see Patterns.h). Variables, reads and writes stay: they
+// become function arguments in a pass of their own.
+//
+//===----------------------------------------------------------------------===//
 #include "compiler/conversion/Passes.h"
+#include "compiler/conversion/Patterns.h"
+#include "dialect/NeedleDialect.h"
 #include "dialect/NeedleOps.h"
 
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 namespace mlir::needle {
@@ -12,9 +22,37 @@ namespace {
 struct ConvertNeedleToLinalg
     : impl::ConvertNeedleToLinalgBase<ConvertNeedleToLinalg> {
   void runOnOperation() override {
-    // Placeholder until the patterns land: nothing is converted yet.
-    getOperation().emitError("convert-needle-to-linalg: not implemented yet");
-    signalPassFailure();
+    func::FuncOp func = getOperation();
+    MLIRContext *context = &getContext();
+
+    // Mode-agnostic ops have no single meaning to lower: say so by name
+    // rather than as a generic legalization failure.
+    bool unspecialised = false;
+    func.walk([&](Operation *op) {
+      if (isa<DropoutOp, BatchNormOp>(op)) {
+        op->emitOpError("must be specialised (needle-specialize) before lowering");
+        unspecialised = true;
+      }
+    });
+    if (unspecialised)
+      return signalPassFailure();
+
+    ConversionTarget target(*context);
+    target.addLegalDialect<arith::ArithDialect, bufferization::BufferizationDialect,
+                           func::FuncDialect, linalg::LinalgDialect,
+                           math::MathDialect, tensor::TensorDialect>();
+    target.addIllegalDialect<NeedleDialect>();
+    target.addLegalOp<VariableOp, ReadOp, WriteOp>();
+
+    RewritePatternSet patterns(context);
+    populateElementwiseToLinalgPatterns(patterns);
+    populateShapeToLinalgPatterns(patterns);
+    populateReductionsToLinalgPatterns(patterns);
+    populateMatmulToLinalgPatterns(patterns);
+    populateBatchNormToLinalgPatterns(patterns);
+    populateLossToLinalgPatterns(patterns);
+    if (failed(applyPartialConversion(func, target, std::move(patterns))))
+      signalPassFailure();
   }
 };
 } // namespace
