@@ -6,7 +6,6 @@
 #include "dialect/NeedleOps.h"
 
 #include "mlir/IR/Verifier.h"
-#include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
@@ -92,10 +91,11 @@ LogicalResult compile(ModuleOp module, const CompileOptions &options,
   SmallString<128> object;
   if (std::error_code ec = llvm::sys::fs::createTemporaryFile("needle", "o", object))
     return module.emitError() << "cannot create a temporary file: " << ec.message();
-  auto removeObject = llvm::make_scope_exit([&] { llvm::sys::fs::remove(object); });
-  if (llvm::Error error = emitObject(**llvmModule, **machine, object))
-    return module.emitError() << llvm::toString(std::move(error));
-  if (llvm::Error error = linkSharedLibrary(object, outputPath))
+  llvm::Error error = emitObject(**llvmModule, **machine, object);
+  if (!error)
+    error = linkSharedLibrary(object, outputPath);
+  llvm::sys::fs::remove(object);
+  if (error)
     return module.emitError() << llvm::toString(std::move(error));
   return success();
 }

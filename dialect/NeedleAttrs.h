@@ -9,7 +9,9 @@
 #include "dialect/NeedleEnums.h.inc"
 
 namespace mlir::needle {
-/// Parses a float literal (an integer literal is accepted) as an f64 APFloat.
+/// Parses a float literal (1.0, -2.5e-3, or the hexadecimal bit pattern MLIR
+/// prints for infinities and NaN) as an f64 APFloat. A decimal integer literal
+/// is refused, as for builtin float attributes: write 1.0, not 1.
 FailureOr<llvm::APFloat> parseF64Parameter(AsmParser &parser);
 } // namespace mlir::needle
 

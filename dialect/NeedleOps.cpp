@@ -159,13 +159,9 @@ OpFoldResult PowerScalarOp::fold(FoldAdaptor) {
 // reshape
 //===----------------------------------------------------------------------===//
 
-LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                          Adaptor adaptor,
-                                          SmallVectorImpl<Type> &results) {
-  RankedTensorType input = tensorOf(adaptor.getX());
-  if (!input)
-    return opError<ReshapeOp>(loc, "expects a ranked tensor operand");
-  ArrayRef<int64_t> target = adaptor.getShape();
+static FailureOr<RankedTensorType> inferReshape(std::optional<Location> loc,
+                                               RankedTensorType input,
+                                               ArrayRef<int64_t> target) {
   int64_t inferredAxis = -1, known = 1;
   for (auto [i, dim] : llvm::enumerate(target)) {
     if (dim == -1) {
@@ -190,26 +186,45 @@ LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *, std::optional<Location>
     if (inferredAxis >= 0)
       shape[inferredAxis] = total / known;
   } else {
-    // The static part of the input must still divide the target's size.
+    // The static part of the input must still divide the target's size (and
+    // a static 0 makes the input empty, which no positive shape matches).
     int64_t staticPart = 1;
     for (int64_t dim : input.getShape())
       if (!ShapedType::isDynamic(dim))
         staticPart *= dim;
-    if (inferredAxis < 0 && known % staticPart != 0)
+    if (staticPart == 0 || (inferredAxis < 0 && known % staticPart != 0))
       return opError<ReshapeOp>(loc, "cannot reshape operand of shape ",
                                 formatShape(input), " to ", formatShape(target));
     if (inferredAxis >= 0)
       shape[inferredAxis] = ShapedType::kDynamic;
   }
-  results.push_back(RankedTensorType::get(shape, input.getElementType()));
+  return RankedTensorType::get(shape, input.getElementType());
+}
+
+LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &results) {
+  RankedTensorType input = tensorOf(adaptor.getX());
+  if (!input)
+    return opError<ReshapeOp>(loc, "expects a ranked tensor operand");
+  FailureOr<RankedTensorType> result = inferReshape(loc, input, adaptor.getShape());
+  if (failed(result))
+    return failure();
+  results.push_back(*result);
   return success();
 }
 
 OpFoldResult ReshapeOp::fold(FoldAdaptor) {
   // Only the final shape matters: reshape(reshape(x)) reads x directly.
+  // Not when x is less static than the inner result: the outer result type
+  // would no longer be the one inferred from x.
   if (auto producer = getX().getDefiningOp<ReshapeOp>()) {
-    getXMutable().assign(producer.getX());
-    return getResult();
+    FailureOr<RankedTensorType> direct =
+        inferReshape(std::nullopt, producer.getX().getType(), getShape());
+    if (succeeded(direct) && *direct == getType()) {
+      getXMutable().assign(producer.getX());
+      return getResult();
+    }
   }
   // Same type with at most one dynamic dimension: the sizes are forced equal.
   auto input = getX().getType();
@@ -441,6 +456,10 @@ LogicalResult SplitOp::inferReturnTypes(MLIRContext *, std::optional<Location> l
     return opError<SplitOp>(loc, "axis ", axis, " of operand of shape ",
                             formatShape(input),
                             " is dynamic; the number of results must be static");
+  if (count == 0)
+    return opError<SplitOp>(loc, "axis ", axis, " of operand of shape ",
+                            formatShape(input), " is empty; split gives one "
+                            "result per index");
   SmallVector<int64_t> shape(input.getShape());
   shape.erase(shape.begin() + axis);
   results.append(count, RankedTensorType::get(shape, input.getElementType()));

@@ -15,4 +15,4 @@ config.substitutions.append(("%examples", os.path.join(config.needle_src_root, "
 
 # Tools from the build tree first, then LLVM's FileCheck, not, count.
 tool_dirs = [os.path.join(config.needle_obj_root, "bin"), config.llvm_tools_dir]
-llvm_config.with_environment("PATH", tool_dirs, append_path=False)
+llvm_config.with_environment("PATH", tool_dirs, append_path=True)
