@@ -24,7 +24,7 @@ Value createPerElement(OpBuilder &b, Location loc, RankedTensorType resultType,
                        ValueRange matrices, ValueRange features, ScalarBody body) {
   MLIRContext *context = b.getContext();
   Value init = createEmptyTensor(b, loc, resultType,
-                                 tensor::getMixedSizes(b, loc, matrices.front()));
+                                 getSizes(b, loc, matrices.front()));
   SmallVector<Value> inputs(matrices);
   inputs.append(features.begin(), features.end());
   AffineMap identity = AffineMap::getMultiDimIdentityMap(2, context);
@@ -51,6 +51,8 @@ Value createPerElement(OpBuilder &b, Location loc, RankedTensorType resultType,
 ///  2. d = x - centre; B = sum(d), Q = sum(d^2); then mean = centre + B / N
 ///     and var = (Q - B^2 / N) / N (the corrected two-pass formula: exact for
 ///     any centre, and B is tiny, so nothing cancels).
+/// y uses (x - centre) - B / N rather than x - mean: the mean rounded to f32
+/// can be off by half an ulp of 10000, which is not small against the std.
 struct BatchNormTrainToLinalg : OpConversionPattern<BatchNormTrainOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -62,7 +64,7 @@ struct BatchNormTrainToLinalg : OpConversionPattern<BatchNormTrainOp> {
     Value x = adaptor.getX();
     RankedTensorType featureType = op.getBatchMean().getType();
     Type elementType = featureType.getElementType();
-    SmallVector<OpFoldResult> featureSizes{tensor::getMixedSize(rewriter, loc, x, 1)};
+    SmallVector<OpFoldResult> featureSizes{getSize(rewriter, loc, x, 1)};
     Value count = createDimAsFloat(rewriter, loc, x, 0, elementType);
     Value zero = createFloatConstant(rewriter, loc, elementType, 0.0);
     auto zeros = [&] {
@@ -115,7 +117,7 @@ struct BatchNormTrainToLinalg : OpConversionPattern<BatchNormTrainOp> {
       besselFactor = arith::DivFOp::create(
           rewriter, loc, count, arith::SubFOp::create(rewriter, loc, count, one));
     SmallVector<Value> stats = createMultiResultElementwise(
-        rewriter, loc, TypeRange(SmallVector<Type>(4, featureType)),
+        rewriter, loc, TypeRange(SmallVector<Type>(5, featureType)),
         {centre, centred[0], centred[1], adaptor.getRunningMean(), adaptor.getRunningVar()},
         [&](OpBuilder &b, Location nestedLoc, ValueRange args) -> SmallVector<Value> {
           Value centreValue = args[0], sum = args[1], sumSquares = args[2];
@@ -136,20 +138,26 @@ struct BatchNormTrainToLinalg : OpConversionPattern<BatchNormTrainOp> {
                                          arith::MulFOp::create(b, nestedLoc, keep, old),
                                          arith::MulFOp::create(b, nestedLoc, take, stat));
           };
-          return {mean, invstd, blend(args[3], mean), blend(args[4], varStat)};
+          return {mean, invstd, blend(args[3], mean), blend(args[4], varStat),
+                  correction};
         });
+    Value mean = stats[0], invstd = stats[1], correction = stats[4];
 
     // 4. y = weight * (x - mean) * invstd + bias, one generic over (N, C).
     Value y = createPerElement(
         rewriter, loc, op.getY().getType(), {x},
-        {stats[0], stats[1], adaptor.getWeight(), adaptor.getBias()},
+        {centre, correction, invstd, adaptor.getWeight(), adaptor.getBias()},
         [](OpBuilder &b, Location nestedLoc, ValueRange args) -> SmallVector<Value> {
-          Value centred = arith::SubFOp::create(b, nestedLoc, args[0], args[1]);
-          Value normalised = arith::MulFOp::create(b, nestedLoc, centred, args[2]);
-          Value scaled = arith::MulFOp::create(b, nestedLoc, args[3], normalised);
-          return {arith::AddFOp::create(b, nestedLoc, scaled, args[4])};
+          Value xValue = args[0], centreValue = args[1], correctionValue = args[2],
+                invstdValue = args[3], weight = args[4], bias = args[5];
+          Value centred = arith::SubFOp::create(
+              b, nestedLoc, arith::SubFOp::create(b, nestedLoc, xValue, centreValue),
+              correctionValue);
+          Value normalised = arith::MulFOp::create(b, nestedLoc, centred, invstdValue);
+          Value scaled = arith::MulFOp::create(b, nestedLoc, weight, normalised);
+          return {arith::AddFOp::create(b, nestedLoc, scaled, bias)};
         });
-    rewriter.replaceOp(op, {y, stats[0], stats[1], stats[2], stats[3]});
+    rewriter.replaceOp(op, {y, mean, invstd, stats[2], stats[3]});
     return success();
   }
 };
@@ -203,7 +211,7 @@ struct BatchNormTrainGradToLinalg : OpConversionPattern<BatchNormTrainGradOp> {
     Value dy = adaptor.getGradY(), x = adaptor.getX();
     RankedTensorType featureType = op.getGradWeight().getType();
     Type elementType = featureType.getElementType();
-    SmallVector<OpFoldResult> featureSizes{tensor::getMixedSize(rewriter, loc, x, 1)};
+    SmallVector<OpFoldResult> featureSizes{getSize(rewriter, loc, x, 1)};
     Value zero = createFloatConstant(rewriter, loc, elementType, 0.0);
     Value count = createDimAsFloat(rewriter, loc, x, 0, elementType);
     ReductionNest nest(rewriter.getContext(), /*rank=*/2, /*axes=*/{0});

@@ -65,7 +65,7 @@ SmallVector<Value> createMultiResultElementwise(OpBuilder &b, Location loc,
       return cast<RankedTensorType>(type).isDynamicDim(i);
     });
     // Static sizes are not read (createEmptyTensor takes them from the type).
-    sizes.push_back(isDynamic ? tensor::getMixedSize(b, loc, inputs.front(), i)
+    sizes.push_back(isDynamic ? getSize(b, loc, inputs.front(), i)
                               : OpFoldResult(b.getIndexAttr(1)));
   }
   SmallVector<Value> inits;
@@ -136,11 +136,31 @@ SmallVector<Value> createReduction(OpBuilder &b, Location loc,
   return generic.getResults();
 }
 
-SmallVector<OpFoldResult> getMixedSizesOf(OpBuilder &b, Location loc, Value tensor,
-                                          ArrayRef<int64_t> dims) {
+OpFoldResult getSize(OpBuilder &b, Location loc, Value tensor, int64_t dim) {
+  if (auto type = cast<RankedTensorType>(tensor.getType()); !type.isDynamicDim(dim))
+    return b.getIndexAttr(type.getDimSize(dim));
+  Value root = tensor;
+  while (auto result = dyn_cast<OpResult>(root)) {
+    if (auto empty = dyn_cast<tensor::EmptyOp>(result.getOwner()))
+      return empty.getMixedSizes()[dim];
+    auto dps = dyn_cast<DestinationStyleOpInterface>(result.getOwner());
+    if (!dps)
+      break;
+    root = dps.getTiedOpOperand(result)->get();
+  }
+  return tensor::getMixedSize(b, loc, root, dim);
+}
+
+SmallVector<OpFoldResult> getSizes(OpBuilder &b, Location loc, Value tensor) {
+  int64_t rank = cast<RankedTensorType>(tensor.getType()).getRank();
+  return getSizes(b, loc, tensor, llvm::to_vector(llvm::seq<int64_t>(0, rank)));
+}
+
+SmallVector<OpFoldResult> getSizes(OpBuilder &b, Location loc, Value tensor,
+                                   ArrayRef<int64_t> dims) {
   SmallVector<OpFoldResult> sizes;
   for (int64_t dim : dims)
-    sizes.push_back(tensor::getMixedSize(b, loc, tensor, dim));
+    sizes.push_back(getSize(b, loc, tensor, dim));
   return sizes;
 }
 

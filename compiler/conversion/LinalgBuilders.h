@@ -96,9 +96,20 @@ SmallVector<Value> createReduction(OpBuilder &b, Location loc,
                                    ValueRange perResultInputs, ValueRange inits,
                                    ScalarBody body);
 
-/// The sizes of `tensor`'s dimensions listed in `dims`.
-SmallVector<OpFoldResult> getMixedSizesOf(OpBuilder &b, Location loc, Value tensor,
-                                          ArrayRef<int64_t> dims);
+/// Size `dim` of `tensor`: a constant when static, else read where it was
+/// first known. A result of a destination-style op (linalg, insert_slice) has
+/// the size of its init, so the chain is followed back to its `tensor.empty`,
+/// whose size operand is reused. A `tensor.dim` of an intermediate result
+/// would be a second use of it, and elementwise fusion only fuses producers
+/// with a single use.
+OpFoldResult getSize(OpBuilder &b, Location loc, Value tensor, int64_t dim);
+
+/// All sizes of `tensor`, as getSize gives them.
+SmallVector<OpFoldResult> getSizes(OpBuilder &b, Location loc, Value tensor);
+
+/// The sizes of `tensor`'s dimensions listed in `dims`, as getSize gives them.
+SmallVector<OpFoldResult> getSizes(OpBuilder &b, Location loc, Value tensor,
+                                   ArrayRef<int64_t> dims);
 
 } // namespace mlir::needle
 

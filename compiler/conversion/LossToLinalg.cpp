@@ -40,7 +40,7 @@ struct OneHotToGeneric : OpConversionPattern<OneHotOp> {
     Value labels = adaptor.getLabels();
     RankedTensorType type = op.getType();
     int64_t rank = type.getRank();
-    SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(rewriter, loc, labels);
+    SmallVector<OpFoldResult> sizes = getSizes(rewriter, loc, labels);
     sizes.push_back(rewriter.getIndexAttr(op.getNumClasses()));
     Value init = createEmptyTensor(rewriter, loc, type, sizes);
     Type elementType = type.getElementType();
@@ -84,7 +84,7 @@ struct SoftmaxLossToLinalg : OpConversionPattern<SoftmaxLossOp> {
     Type elementType = type.getElementType();
     auto logitsType = cast<RankedTensorType>(logits.getType());
     auto rowType = RankedTensorType::get({logitsType.getDimSize(0)}, elementType);
-    SmallVector<OpFoldResult> rowSizes{tensor::getMixedSize(rewriter, loc, logits, 0)};
+    SmallVector<OpFoldResult> rowSizes{getSize(rewriter, loc, logits, 0)};
     Value zero = createFloatConstant(rewriter, loc, elementType, 0.0);
     ReductionNest rows(context, /*rank=*/2, /*axes=*/{1});
 

@@ -45,8 +45,8 @@ struct MatmulToLinalg : OpConversionPattern<MatmulOp> {
     int64_t lhsRank = op.getLhs().getType().getRank();
     int64_t rhsRank = op.getRhs().getType().getRank();
     Value zero = createFloatConstant(rewriter, loc, type.getElementType(), 0.0);
-    OpFoldResult rows = tensor::getMixedSize(rewriter, loc, lhs, lhsRank - 2);
-    OpFoldResult cols = tensor::getMixedSize(rewriter, loc, rhs, rhsRank - 1);
+    OpFoldResult rows = getSize(rewriter, loc, lhs, lhsRank - 2);
+    OpFoldResult cols = getSize(rewriter, loc, rhs, rhsRank - 1);
 
     Value result;
     if (lhsRank == 2 && rhsRank == 2) {
@@ -76,11 +76,11 @@ private:
     auto flatType = RankedTensorType::get({flatLhsType.getDimSize(0), type.getShape().back()},
                                           type.getElementType());
     Value init = createFilledTensor(
-        b, loc, flatType, {tensor::getMixedSize(b, loc, flatLhs, 0), cols}, zero);
+        b, loc, flatType, {getSize(b, loc, flatLhs, 0), cols}, zero);
     Value product = linalg::MatmulOp::create(b, loc, TypeRange{flatType},
                                              ValueRange{flatLhs, rhs}, ValueRange{init})
                         .getResult(0);
-    SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, lhs);
+    SmallVector<OpFoldResult> sizes = getSizes(b, loc, lhs);
     sizes.back() = cols;
     return tensor::ExpandShapeOp::create(b, loc, type, product, groups, sizes);
   }
@@ -106,9 +106,9 @@ private:
       }
       int64_t lhsDim = j - (numBatch - static_cast<int64_t>(lhsBatch.size()));
       if (lhsDim >= 0 && ShapedType::isDynamic(lhsBatch[lhsDim]))
-        sizes.push_back(tensor::getMixedSize(b, loc, lhs, lhsDim));
+        sizes.push_back(getSize(b, loc, lhs, lhsDim));
       else
-        sizes.push_back(tensor::getMixedSize(
+        sizes.push_back(getSize(
             b, loc, rhs, j - (numBatch - static_cast<int64_t>(rhsBatch.size()))));
     }
     sizes.append({rows, cols});
@@ -174,7 +174,7 @@ private:
         {flatBatch, shape[numBatch], shape[numBatch + 1]}, type.getElementType());
     // A dynamic batch size means a dynamic lhs batch size (equal shapes).
     OpFoldResult flatBatchSize = ShapedType::isDynamic(flatBatch)
-                                     ? tensor::getMixedSize(b, loc, flatLhs, 0)
+                                     ? getSize(b, loc, flatLhs, 0)
                                      : OpFoldResult(b.getIndexAttr(flatBatch));
     Value init = createFilledTensor(
         b, loc, flatType, {flatBatchSize, sizes[numBatch], sizes[numBatch + 1]}, zero);

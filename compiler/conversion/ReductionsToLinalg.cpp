@@ -45,7 +45,7 @@ struct SummationToGeneric : OpConversionPattern<SummationOp> {
     ReductionNest nest(rewriter.getContext(), rank, axes);
     Value zero = createFloatConstant(rewriter, loc, type.getElementType(), 0.0);
     Value init = createFilledTensor(rewriter, loc, type,
-                                    getMixedSizesOf(rewriter, loc, x, nest.getKeptDims()),
+                                    getSizes(rewriter, loc, x, nest.getKeptDims()),
                                     zero);
     Value sum = createReduction(
         rewriter, loc, nest, {x}, {}, {init},
@@ -79,7 +79,7 @@ struct LogSumExpToGenerics : OpConversionPattern<LogSumExpOp> {
       return success();
     }
     ReductionNest nest(rewriter.getContext(), rank, axes);
-    SmallVector<OpFoldResult> sizes = getMixedSizesOf(rewriter, loc, x, nest.getKeptDims());
+    SmallVector<OpFoldResult> sizes = getSizes(rewriter, loc, x, nest.getKeptDims());
 
     Value negInf = createNegInfConstant(rewriter, loc, elementType);
     Value maxInit = createFilledTensor(rewriter, loc, type, sizes, negInf);

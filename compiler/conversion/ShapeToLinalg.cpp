@@ -128,7 +128,7 @@ getExpandedSizes(OpBuilder &b, Location loc, Value source, RankedTensorType type
         continue;
       }
       Value collapsedSize = getValueOrCreateConstantIndexOp(
-          b, loc, tensor::getMixedSize(b, loc, source, collapsedDim));
+          b, loc, getSize(b, loc, source, collapsedDim));
       if (staticProduct != 1)
         collapsedSize = arith::DivUIOp::create(
             b, loc, collapsedSize,
@@ -279,7 +279,7 @@ struct TransposeToLinalg : OpConversionPattern<TransposeOp> {
     std::swap(permutation[axes[0]], permutation[axes[1]]);
     // Result dimension i is operand dimension permutation[i].
     Value init = createEmptyTensor(rewriter, loc, op.getType(),
-                                   getMixedSizesOf(rewriter, loc, x, permutation));
+                                   getSizes(rewriter, loc, x, permutation));
     auto transpose = linalg::TransposeOp::create(rewriter, loc, x, init, permutation);
     rewriter.replaceOp(op, transpose.getResult()[0]);
     return success();
@@ -297,7 +297,7 @@ struct FlipToGeneric : OpConversionPattern<FlipOp> {
     Value x = adaptor.getX();
     RankedTensorType type = op.getType();
     int64_t rank = type.getRank();
-    SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(rewriter, loc, x);
+    SmallVector<OpFoldResult> sizes = getSizes(rewriter, loc, x);
     Value init = createEmptyTensor(rewriter, loc, type, sizes);
     // The last index of every flipped axis, computed once outside the loops.
     SmallVector<Value> lastIndex(rank);
@@ -344,7 +344,7 @@ struct StackToInsertSlices : OpConversionPattern<StackOp> {
     ValueRange inputs = adaptor.getInputs();
 
     SmallVector<OpFoldResult> sizes =
-        tensor::getMixedSizes(rewriter, loc, inputs.front());
+        getSizes(rewriter, loc, inputs.front());
     sizes.insert(sizes.begin() + axis, rewriter.getIndexAttr(inputs.size()));
     Value result = createEmptyTensor(rewriter, loc, type, sizes);
 
@@ -352,7 +352,7 @@ struct StackToInsertSlices : OpConversionPattern<StackOp> {
     for (auto [i, input] : llvm::enumerate(inputs)) {
       SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
       offsets[axis] = rewriter.getIndexAttr(i);
-      SmallVector<OpFoldResult> sliceSizes = tensor::getMixedSizes(rewriter, loc, input);
+      SmallVector<OpFoldResult> sliceSizes = getSizes(rewriter, loc, input);
       sliceSizes.insert(sliceSizes.begin() + axis, rewriter.getIndexAttr(1));
       result = tensor::InsertSliceOp::create(rewriter, loc, input, result, offsets,
                                              sliceSizes, strides);
@@ -372,7 +372,7 @@ struct SplitToExtractSlices : OpConversionPattern<SplitOp> {
     Location loc = op.getLoc();
     Value x = adaptor.getX();
     int64_t axis = op.getAxis(), rank = op.getX().getType().getRank();
-    SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(rewriter, loc, x);
+    SmallVector<OpFoldResult> sizes = getSizes(rewriter, loc, x);
     sizes[axis] = rewriter.getIndexAttr(1);
     SmallVector<OpFoldResult> strides(rank, rewriter.getIndexAttr(1));
     SmallVector<Value> results;
