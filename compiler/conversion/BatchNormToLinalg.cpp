@@ -134,9 +134,9 @@ struct BatchNormTrainToLinalg : OpConversionPattern<BatchNormTrainOp> {
           Value varStat =
               besselFactor ? arith::MulFOp::create(b, nestedLoc, var, besselFactor) : var;
           auto blend = [&](Value old, Value stat) -> Value {
-            return arith::AddFOp::create(b, nestedLoc,
-                                         arith::MulFOp::create(b, nestedLoc, keep, old),
-                                         arith::MulFOp::create(b, nestedLoc, take, stat));
+            Value kept = arith::MulFOp::create(b, nestedLoc, keep, old);
+            Value taken = arith::MulFOp::create(b, nestedLoc, take, stat);
+            return arith::AddFOp::create(b, nestedLoc, kept, taken);
           };
           return {mean, invstd, blend(args[3], mean), blend(args[4], varStat),
                   correction};
@@ -238,12 +238,10 @@ struct BatchNormTrainGradToLinalg : OpConversionPattern<BatchNormTrainGradOp> {
                 invstd = args[4], sumDyValue = args[5], sumDyXhatValue = args[6];
           Value xhat = arith::MulFOp::create(
               b, nestedLoc, arith::SubFOp::create(b, nestedLoc, xValue, mean), invstd);
-          Value inner = arith::SubFOp::create(
-              b, nestedLoc,
-              arith::SubFOp::create(b, nestedLoc,
-                                    arith::MulFOp::create(b, nestedLoc, count, dyValue),
-                                    sumDyValue),
-              arith::MulFOp::create(b, nestedLoc, xhat, sumDyXhatValue));
+          Value scaledDy = arith::MulFOp::create(b, nestedLoc, count, dyValue);
+          Value centredDy = arith::SubFOp::create(b, nestedLoc, scaledDy, sumDyValue);
+          Value projection = arith::MulFOp::create(b, nestedLoc, xhat, sumDyXhatValue);
+          Value inner = arith::SubFOp::create(b, nestedLoc, centredDy, projection);
           Value factor = arith::DivFOp::create(
               b, nestedLoc, arith::MulFOp::create(b, nestedLoc, weight, invstd), count);
           return {arith::MulFOp::create(b, nestedLoc, factor, inner)};

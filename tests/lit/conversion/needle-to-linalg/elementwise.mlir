@@ -18,7 +18,7 @@
 // CHECK-SAME:      indexing_maps = [#[[ID]], #[[ID]], #[[ID]]]
 // CHECK-SAME:      iterator_types = ["parallel", "parallel"]
 // CHECK-SAME:      ins(%[[A]], %[[B]] : tensor<?x4xf32>, tensor<?x4xf32>) outs(%[[INIT]] : tensor<?x4xf32>)
-// CHECK:         ^bb0(%[[X:.*]]: f32, %[[Y:.*]]: f32, %{{.*}}: f32):
+// CHECK:         ^bb0(%[[X:[a-z0-9_]+]]: f32, %[[Y:[a-z0-9_]+]]: f32, %{{.*}}: f32):
 // CHECK-NEXT:      %[[S:.*]] = arith.addf %[[X]], %[[Y]] : f32
 // CHECK-NEXT:      linalg.yield %[[S]]
 // CHECK:         return %[[R]]
@@ -85,13 +85,13 @@ func.func @scalar_f64(%x: tensor<3xf64>) -> tensor<3xf64> {
 // Exponents 2, 0.5 and -1 are strength-reduced; others use math.powf.
 // CHECK-LABEL: func.func @power_scalar
 // CHECK:         linalg.generic
-// CHECK:         ^bb0(%[[X2:.*]]: f32, %{{.*}}: f32):
+// CHECK:         ^bb0(%[[X2:[a-z0-9_]+]]: f32, %{{.*}}: f32):
 // CHECK-NEXT:      arith.mulf %[[X2]], %[[X2]] : f32
 // CHECK:         linalg.generic
 // CHECK:           math.sqrt
 // CHECK:         %[[ONE:.*]] = arith.constant 1.000000e+00 : f32
 // CHECK:         linalg.generic
-// CHECK:         ^bb0(%[[XR:.*]]: f32, %{{.*}}: f32):
+// CHECK:         ^bb0(%[[XR:[a-z0-9_]+]]: f32, %{{.*}}: f32):
 // CHECK-NEXT:      arith.divf %[[ONE]], %[[XR]] : f32
 // CHECK:         %[[E:.*]] = arith.constant 3.000000e+00 : f32
 // CHECK:         linalg.generic
@@ -132,11 +132,11 @@ func.func @unary(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
 // 1 / (1 + exp(-x)).
 // CHECK-LABEL: func.func @relu_sigmoid
 // CHECK:         linalg.generic
-// CHECK:         ^bb0(%[[X:.*]]: f32, %{{.*}}: f32):
+// CHECK:         ^bb0(%[[X:[a-z0-9_]+]]: f32, %{{.*}}: f32):
 // CHECK:           %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
 // CHECK:           arith.maximumf %[[X]], %[[ZERO]] : f32
 // CHECK:         linalg.generic
-// CHECK:         ^bb0(%[[Y:.*]]: f32, %{{.*}}: f32):
+// CHECK:         ^bb0(%[[Y:[a-z0-9_]+]]: f32, %{{.*}}: f32):
 // CHECK:           %[[ONE:.*]] = arith.constant 1.000000e+00 : f32
 // CHECK:           %[[NEG:.*]] = arith.negf %[[Y]]
 // CHECK:           %[[EXP:.*]] = math.exp %[[NEG]]

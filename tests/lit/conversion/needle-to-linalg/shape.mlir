@@ -93,7 +93,7 @@ func.func @reshape_rank0(%s: tensor<f32>, %x: tensor<?x1xf32>) -> (tensor<1x1xf3
 // CHECK-SAME:      indexing_maps = [#[[STRETCH]], #[[ID]]]
 // CHECK-SAME:      iterator_types = ["parallel", "parallel"]
 // CHECK-SAME:      ins(%[[B]] : tensor<1x10xf32>) outs(%[[INIT]] : tensor<?x10xf32>)
-// CHECK:         ^bb0(%[[IN:.*]]: f32, %{{.*}}: f32):
+// CHECK:         ^bb0(%[[IN:[a-z0-9_]+]]: f32, %{{.*}}: f32):
 // CHECK-NEXT:      linalg.yield %[[IN]]
 // CHECK:         return %[[R]]
 // BUF-LABEL: func.func @broadcast
