@@ -36,7 +36,7 @@ Value createNegInfConstant(OpBuilder &b, Location loc, Type type) {
 
 Value createDimAsFloat(OpBuilder &b, Location loc, Value tensor, int64_t dim,
                        Type type) {
-  Value size = tensor::DimOp::create(b, loc, tensor, dim);
+  Value size = getValueOrCreateConstantIndexOp(b, loc, getSize(b, loc, tensor, dim));
   Value asInt = arith::IndexCastUIOp::create(b, loc, b.getI64Type(), size);
   return arith::UIToFPOp::create(b, loc, type, asInt);
 }
