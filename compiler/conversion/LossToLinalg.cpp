@@ -46,9 +46,12 @@ struct OneHotToGeneric : OpConversionPattern<OneHotOp> {
     Type elementType = type.getElementType();
     Value one = createFloatConstant(rewriter, loc, elementType, 1.0);
     Value zero = createFloatConstant(rewriter, loc, elementType, 0.0);
-    SmallVector<AffineMap> maps{
-        AffineMap::getMultiDimIdentityMap(rank, context).getMajorSubMap(rank - 1),
-        AffineMap::getMultiDimIdentityMap(rank, context)};
+    // The labels are read at every index but the class one.
+    SmallVector<AffineExpr> labelIndices;
+    for (int64_t i = 0; i < rank - 1; ++i)
+      labelIndices.push_back(getAffineDimExpr(i, context));
+    SmallVector<AffineMap> maps{AffineMap::get(rank, 0, labelIndices, context),
+                                AffineMap::getMultiDimIdentityMap(rank, context)};
     SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
     auto generic = linalg::GenericOp::create(
         rewriter, loc, TypeRange{type}, ValueRange{labels}, ValueRange{init}, maps,

@@ -139,9 +139,24 @@ getExpandedSizes(OpBuilder &b, Location loc, Value source, RankedTensorType type
   return sizes;
 }
 
+/// expand_shape of `source` into `type`. A dynamic source size whose group
+/// is all static (e.g. (?) -> (2, 4)) must be made static first: the
+/// verifier wants the collapsed size to be the product.
 Value expandTo(OpBuilder &b, Location loc, Value source, RankedTensorType type,
                ArrayRef<ReassociationIndices> groups, ArrayRef<OpFoldResult> sizes) {
-  return tensor::ExpandShapeOp::create(b, loc, type, source, groups, sizes);
+  auto sourceType = cast<RankedTensorType>(source.getType());
+  SmallVector<int64_t> shape(sourceType.getShape());
+  for (auto [collapsedDim, group] : llvm::enumerate(groups)) {
+    int64_t product = 1;
+    for (int64_t dim : group)
+      product = type.isDynamicDim(dim) || ShapedType::isDynamic(product)
+                    ? ShapedType::kDynamic
+                    : product * type.getDimSize(dim);
+    if (!ShapedType::isDynamic(product))
+      shape[collapsedDim] = product;
+  }
+  Value refined = castTo(b, loc, source, sourceType.clone(shape));
+  return tensor::ExpandShapeOp::create(b, loc, type, refined, groups, sizes);
 }
 
 /// Whether `source` and `target` have equal sizes except possibly one

@@ -49,6 +49,20 @@ func.func @one_hot_i1(%l: tensor<2x3xi1>) -> tensor<2x3x2xf64> {
 
 // -----
 
+// Rank-0 labels give one row.
+// CHECK-DAG: #[[LABEL:.*]] = affine_map<(d0) -> ()>
+// CHECK-LABEL: func.func @one_hot_scalar
+// CHECK:         linalg.generic
+// CHECK-SAME:      indexing_maps = [#[[LABEL]], #{{.*}}]
+// CHECK:           linalg.index 0 : index
+// CHECK:         } -> tensor<4xf32>
+func.func @one_hot_scalar(%l: tensor<i64>) -> tensor<4xf32> {
+  %0 = needle.one_hot %l, 4 : tensor<i64> -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
 // softmax_loss = sum over rows of (logsumexp(row) - row[label]) / N:
 //  - row max (init -inf);
 //  - one pass over (n, k): sum(exp(x - shift)) with shift = max where finite

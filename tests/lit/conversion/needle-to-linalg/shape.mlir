@@ -57,6 +57,19 @@ func.func @reshape_static(%x: tensor<2x6xf32>) -> tensor<3x4xf32> {
 
 // -----
 
+// A dynamic size whose group is all static is cast to its static size
+// before the expand (expand_shape wants the product).
+// CHECK-LABEL: func.func @reshape_refine
+// CHECK-SAME:    (%[[X:.*]]: tensor<?xf32>)
+// CHECK:         %[[C:.*]] = tensor.cast %[[X]] : tensor<?xf32> to tensor<8xf32>
+// CHECK:         tensor.expand_shape %[[C]] {{\[}}[0, 1]] output_shape [2, 4] : tensor<8xf32> into tensor<2x4xf32>
+func.func @reshape_refine(%x: tensor<?xf32>) -> tensor<2x4xf32> {
+  %0 = needle.reshape %x [2, 4] : tensor<?xf32> -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
 // Unit dimensions join a neighbouring group.
 // CHECK-LABEL: func.func @reshape_units
 // CHECK:         tensor.expand_shape %{{.*}} {{\[}}[0, 1, 2]] output_shape [1, 4, 1] : tensor<4xf32> into tensor<1x4x1xf32>
