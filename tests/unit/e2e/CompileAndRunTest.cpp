@@ -1,0 +1,192 @@
+// Model files compiled by the real needlec and run by the runtime; expected
+// values are hand-derived or come from tests/reference/gen_e2e.py (numpy).
+#include "runtime/Module.h"
+#include "runtime/Npy.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <string>
+#include <sys/wait.h>
+#include <unistd.h>
+
+using namespace needle::runtime;
+
+namespace {
+
+std::string tempDir() {
+  static std::string dir = [] {
+    char pattern[] = "/tmp/needle-e2e-XXXXXX";
+    const char *made = mkdtemp(pattern);
+    return std::string(made ? made : "/tmp");
+  }();
+  return dir;
+}
+
+/// Runs needlec on `model` and returns the artifact path; fails the test on error.
+std::string compile(const std::string &model, const std::string &name,
+                    const std::string &flags = "") {
+  std::string output = tempDir() + "/" + name + ".so";
+  std::string command = std::string(NEEDLEC_PATH) + " " + model + " -o " + output +
+                        " " + flags + " 2>" + tempDir() + "/" + name + ".log";
+  int rc = std::system(command.c_str());
+  if (rc != 0) {
+    std::ifstream log(tempDir() + "/" + name + ".log");
+    std::string text((std::istreambuf_iterator<char>(log)), {});
+    ADD_FAILURE() << "needlec failed (" << rc << "): " << command << "\n" << text;
+  }
+  return output;
+}
+
+std::string writeModel(const std::string &name, const std::string &text) {
+  std::string path = tempDir() + "/" + name + ".mlir";
+  std::ofstream(path) << text;
+  return path;
+}
+
+std::string example(const std::string &name) {
+  return std::string(NEEDLE_SOURCE_DIR) + "/examples/" + name;
+}
+
+std::string reference(const std::string &name) {
+  return std::string(NEEDLE_SOURCE_DIR) + "/tests/reference/e2e/" + name;
+}
+
+Module load(const std::string &artifact, uint32_t seed = 0) {
+  LoadOptions options;
+  options.seed = seed;
+  StatusOr<Module> module = Module::load(artifact, options);
+  if (!module.ok()) {
+    ADD_FAILURE() << module.status().message();
+    std::abort();
+  }
+  return std::move(*module);
+}
+
+Tensor rows(const Tensor &x, const std::vector<int64_t> &indices) {
+  int64_t width = x.shape()[1];
+  std::vector<float> values;
+  for (int64_t i : indices)
+    for (int64_t j = 0; j < width; ++j)
+      values.push_back(x.dataAs<float>()[i * width + j]);
+  return *Tensor::fromValues<float>({int64_t(indices.size()), width}, values);
+}
+
+void expectClose(const Tensor &actual, const Tensor &expected, double rtol, double atol) {
+  ASSERT_EQ(actual.shape(), expected.shape());
+  const float *a = actual.dataAs<float>(), *e = expected.dataAs<float>();
+  ASSERT_TRUE(a && e);
+  for (int64_t i = 0; i < actual.numElements(); ++i)
+    EXPECT_NEAR(a[i], e[i], atol + rtol * std::fabs(e[i])) << "element " << i;
+}
+
+TEST(CompileAndRun, MLPResNetInferMatchesNumpy) {
+  Module module = load(compile(example("mlp_resnet.mlir"), "mlp_resnet"), 0);
+  StatusOr<Tensor> x = readNpy(reference("mlp_resnet_x.npy"));
+  StatusOr<Tensor> expected = readNpy(reference("mlp_resnet_infer.npy"));
+  ASSERT_TRUE(x.ok() && expected.ok());
+  auto out = module.call("infer", {*x});
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  ASSERT_EQ(out->size(), 1u);
+  expectClose((*out)[0], *expected, 1e-4, 1e-4);
+}
+
+TEST(CompileAndRun, OneArtifactServesEveryBatchSize) {
+  Module module = load(compile(example("mlp_resnet.mlir"), "mlp_resnet_batch"), 0);
+  Tensor x = *readNpy(reference("mlp_resnet_x.npy"));
+  Tensor expected = *readNpy(reference("mlp_resnet_infer.npy"));
+  for (int64_t batch : {1, 7, 256}) {
+    std::vector<int64_t> pick;
+    for (int64_t i = 0; i < batch; ++i)
+      pick.push_back((i * 3) % 5);
+    auto out = module.call("infer", {rows(x, pick)});
+    ASSERT_TRUE(out.ok()) << out.status().message();
+    expectClose((*out)[0], rows(expected, pick), 1e-4, 1e-4);
+  }
+}
+
+TEST(CompileAndRun, BatchNormInferenceUsesRunningStatistics) {
+  // Fresh running statistics (mean 0, var 1), weight 1, bias 0:
+  // y = x / sqrt(1 + eps).
+  Module module = load(compile(example("batchnorm1d.mlir"), "batchnorm1d"));
+  Tensor x = *Tensor::fromValues<float>({4, 3}, {1, 2, 3, 4, 0, -1, 2, 2, 5, -3, 1, 0.5});
+  auto out = module.call("infer", {x});
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  std::vector<float> expected;
+  for (int i = 0; i < 12; ++i)
+    expected.push_back(float(x.dataAs<float>()[i] / std::sqrt(1.0 + 1e-5)));
+  expectClose((*out)[0], *Tensor::fromValues<float>({4, 3}, expected), 1e-6, 1e-7);
+}
+
+TEST(CompileAndRun, RefusedCallNamesTheShapesAndChangesNothing) {
+  Module module = load(compile(example("mlp.mlir"), "mlp"), 3);
+  Tensor before = *module.variable("0.weight");
+  auto out = module.call("infer", {*Tensor::zeros(DType::f32, {2, 783})});
+  ASSERT_FALSE(out.ok());
+  EXPECT_NE(out.status().message().find("infer"), std::string::npos);
+  EXPECT_NE(out.status().message().find("783"), std::string::npos);
+  EXPECT_NE(out.status().message().find("784"), std::string::npos);
+  Tensor after = *module.variable("0.weight");
+  ASSERT_EQ(before.byteSize(), after.byteSize());
+  EXPECT_EQ(0, std::memcmp(before.data(), after.data(), before.byteSize()));
+}
+
+TEST(CompileAndRun, WrittenVariablesPersistBetweenCalls) {
+  // @forward adds 1 to a buffer on each call and returns its input.
+  std::string model = writeModel("counter", R"mlir(
+needle.variable buffer @count : tensor<2xf32> = #needle.constant<value = 1.5>
+func.func @forward(%x: tensor<?x3xf32>) -> tensor<?x3xf32> {
+  %c = needle.read @count : tensor<2xf32>
+  %n = needle.add_scalar %c, 1.0 : tensor<2xf32>
+  needle.write @count, %n : tensor<2xf32>
+  return %x : tensor<?x3xf32>
+}
+)mlir");
+  Module module = load(compile(model, "counter"));
+  Tensor x = *Tensor::fromValues<float>({2, 3}, {1, 2, 3, 4, 5, 6});
+  for (int i = 0; i < 3; ++i) {
+    auto out = module.call("infer", {x});
+    ASSERT_TRUE(out.ok()) << out.status().message();
+    // The output is the caller's own copy, not the input buffer.
+    EXPECT_NE((*out)[0].data(), x.data());
+    EXPECT_EQ(0, std::memcmp((*out)[0].data(), x.data(), x.byteSize()));
+  }
+  Tensor count = *module.variable("count");
+  EXPECT_EQ(count.dataAs<float>()[0], 4.5f);
+  EXPECT_EQ(count.dataAs<float>()[1], 4.5f);
+
+  std::string checkpoint = tempDir() + "/counter.safetensors";
+  ASSERT_TRUE(module.saveCheckpoint(checkpoint).ok());
+  LoadOptions options;
+  options.checkpoint = checkpoint;
+  StatusOr<Module> resumed = Module::load(tempDir() + "/counter.so", options);
+  ASSERT_TRUE(resumed.ok()) << resumed.status().message();
+  ASSERT_TRUE(resumed->call("infer", {x}).ok());
+  EXPECT_EQ(resumed->variable("count")->dataAs<float>()[0], 5.5f);
+}
+
+TEST(CompileAndRun, MalformedModelFailsWithLocation) {
+  std::string model = writeModel("bad", R"mlir(
+func.func @forward(%x: tensor<?x3xf32>, %y: tensor<?x4xf32>) -> tensor<?x3xf32> {
+  %z = needle.add %x, %y : (tensor<?x3xf32>, tensor<?x4xf32>)
+  return %z : tensor<?x3xf32>
+}
+)mlir");
+  std::string log = tempDir() + "/bad.log";
+  std::string command = std::string(NEEDLEC_PATH) + " " + model + " -o " + tempDir() +
+                        "/bad.so 2>" + log;
+  int rc = std::system(command.c_str());
+  EXPECT_NE(rc, 0);
+  std::ifstream in(log);
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_NE(text.find("bad.mlir:3:8: error: 'needle.add' op operand 'rhs' has shape [?, 4]"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(access((tempDir() + "/bad.so").c_str(), F_OK), 0);
+}
+
+} // namespace
