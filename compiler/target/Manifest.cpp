@@ -42,12 +42,13 @@ static FailureOr<json::Object> tensorSpec(Operation *op, StringRef name, Type ty
   json::Array shape;
   for (int64_t dim : tensor.getShape())
     shape.push_back(ShapedType::isDynamic(dim) ? int64_t(-1) : dim);
-  return json::Object{{"name", name}, {"dtype", *dtype}, {"shape", std::move(shape)}};
+  // json::Value borrows StringRefs; the names must be owned copies.
+  return json::Object{{"name", name.str()}, {"dtype", *dtype}, {"shape", std::move(shape)}};
 }
 
 static json::Object initializerSpec(Attribute init) {
   auto fans = [](StringRef kind, auto attr) {
-    return json::Object{{"kind", kind},
+    return json::Object{{"kind", kind.str()},
                         {"fan_in", attr.getFanIn()},
                         {"fan_out", attr.getFanOut()},
                         {"gain", attr.getGain().convertToDouble()}};
@@ -117,7 +118,7 @@ FailureOr<std::string> buildManifest(ModuleOp module, StringRef target,
       outputs.push_back(std::move(*spec));
     }
     entries.push_back(json::Object{
-        {"name", func.getSymName()},
+        {"name", func.getSymName().str()},
         {"symbol", (kEntrySymbolPrefix + func.getSymName()).str()},
         {"inputs", std::move(inputs)},
         {"outputs", std::move(outputs)},
@@ -130,8 +131,8 @@ FailureOr<std::string> buildManifest(ModuleOp module, StringRef target,
       {"format", "needle-artifact"},
       {"format_version", kManifestFormatVersion},
       {"compiler_version", kCompilerVersion},
-      {"target", target},
-      {"triple", triple},
+      {"target", target.str()},
+      {"triple", triple.str()},
       {"entry_points", std::move(entries)},
       {"variables", std::move(variables)},
   };

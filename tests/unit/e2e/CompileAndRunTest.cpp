@@ -86,6 +86,16 @@ void expectClose(const Tensor &actual, const Tensor &expected, double rtol, doub
 
 TEST(CompileAndRun, MLPResNetInferMatchesNumpy) {
   Module module = load(compile(example("mlp_resnet.mlir"), "mlp_resnet"), 0);
+  const EntryPointSpec *infer = module.manifest().findEntryPoint("infer");
+  ASSERT_TRUE(infer);
+  ASSERT_EQ(infer->inputs.size(), 1u);
+  EXPECT_EQ(infer->inputs[0].name, "input0");
+  EXPECT_EQ(infer->inputs[0].shape, (Shape{kDynamicDim, 784}));
+  ASSERT_EQ(infer->outputs.size(), 1u);
+  EXPECT_EQ(infer->outputs[0].name, "output0");
+  EXPECT_EQ(infer->outputs[0].shape, (Shape{kDynamicDim, 10}));
+  EXPECT_EQ(infer->variables.size(), 40u);
+  EXPECT_TRUE(infer->writes.empty());
   StatusOr<Tensor> x = readNpy(reference("mlp_resnet_x.npy"));
   StatusOr<Tensor> expected = readNpy(reference("mlp_resnet_infer.npy"));
   ASSERT_TRUE(x.ok() && expected.ok());
