@@ -1,0 +1,51 @@
+// Each --emit stage of needlec on a small model with a parameter and a buffer.
+// RUN: needlec %s --emit=needle | FileCheck %s --check-prefix=NEEDLE
+// RUN: needlec %s --emit=linalg | FileCheck %s --check-prefix=LINALG
+// RUN: needlec %s --emit=llvm-mlir | FileCheck %s --check-prefix=LLVMMLIR
+// RUN: needlec %s --emit=llvm-ir | FileCheck %s --check-prefix=LLVMIR
+// RUN: needlec %s --emit=obj -o %t.o && test -s %t.o
+// RUN: needlec %s -o %t.so && test -s %t.so
+// RUN: not needlec %s --emit=so 2>&1 | FileCheck %s --check-prefix=NOOUT
+// RUN: not needlec %s --entry=train_step --emit=needle 2>&1 | FileCheck %s --check-prefix=BADENTRY
+
+needle.variable parameter @w : tensor<3xf32> = #needle.ones
+needle.variable buffer @rm : tensor<3xf32> = #needle.zeros
+needle.variable buffer @rv : tensor<3xf32> = #needle.ones
+needle.variable parameter @b : tensor<3xf32> = #needle.zeros
+
+func.func @forward(%x: tensor<?x3xf32>) -> tensor<?x3xf32> {
+  %w = needle.read @w : tensor<3xf32>
+  %b = needle.read @b : tensor<3xf32>
+  %m = needle.read @rm : tensor<3xf32>
+  %v = needle.read @rv : tensor<3xf32>
+  %y = needle.batch_norm %x, %w, %b, %m, %v : tensor<?x3xf32>, tensor<3xf32>
+  %d = needle.dropout %y, 0.5 : tensor<?x3xf32>
+  %r = needle.relu %d : tensor<?x3xf32>
+  return %r : tensor<?x3xf32>
+}
+
+// The model functions are replaced by the entry points, in inference form.
+// NEEDLE-NOT:  func.func @forward
+// NEEDLE-LABEL: func.func @infer
+// NEEDLE:        needle.batch_norm_infer
+// NEEDLE-NOT:    needle.dropout
+// NEEDLE:        needle.relu
+
+// Variables are arguments in declaration order; the function records them.
+// LINALG-LABEL: func.func @infer
+// LINALG-SAME:    {needle.variable = "w"}
+// LINALG-SAME:    needle.variables = ["w", "rm", "rv", "b"], needle.writes = []
+// LINALG-NOT:    needle.
+// LINALG:        linalg.generic
+// LINALG:        return
+
+// LLVMMLIR:     llvm.func @infer(
+// LLVMMLIR:     llvm.func @_mlir_ciface_infer(
+
+// Only the C-ABI wrapper and the manifest are exported.
+// LLVMIR-DAG:   @needle_manifest_v1 = {{.*}}constant [{{[0-9]+}} x i8] c"{\22compiler_version\22:\220.1.0\22,\22entry_points\22:[{\22inputs\22:[{\22dtype\22:\22f32\22,\22name\22:\22input0\22,\22shape\22:[-1,3]}]
+// LLVMIR-DAG:   define void @needle_entry_infer(ptr {{.*}}) local_unnamed_addr
+// LLVMIR-NOT:   define {{.*}}@_mlir_ciface_infer
+
+// NOOUT: needlec: error: -o is required for --emit=obj and --emit=so
+// BADENTRY: error: unknown entry point 'train_step' (known: infer)
