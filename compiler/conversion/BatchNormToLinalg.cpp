@@ -23,8 +23,7 @@ namespace {
 Value createPerElement(OpBuilder &b, Location loc, RankedTensorType resultType,
                        ValueRange matrices, ValueRange features, ScalarBody body) {
   MLIRContext *context = b.getContext();
-  Value init = createEmptyTensor(b, loc, resultType,
-                                 getSizes(b, loc, matrices.front()));
+  Value init = createEmptyTensor(b, loc, resultType, getSizes(b, loc, matrices.front()));
   SmallVector<Value> inputs(matrices);
   inputs.append(features.begin(), features.end());
   AffineMap identity = AffineMap::getMultiDimIdentityMap(2, context);
@@ -56,9 +55,8 @@ Value createPerElement(OpBuilder &b, Location loc, RankedTensorType resultType,
 struct BatchNormTrainToLinalg : OpConversionPattern<BatchNormTrainOp> {
   using OpConversionPattern::OpConversionPattern;
 
-  LogicalResult
-  matchAndRewrite(BatchNormTrainOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(BatchNormTrainOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     MLIRContext *context = rewriter.getContext();
     Value x = adaptor.getX();
@@ -76,7 +74,8 @@ struct BatchNormTrainToLinalg : OpConversionPattern<BatchNormTrainOp> {
     AffineMap firstRow = AffineMap::get(
         2, 0, {getAffineConstantExpr(0, context), getAffineDimExpr(0, context)}, context);
     Value negInf = createNegInfConstant(rewriter, loc, elementType);
-    Value shiftInit = createFilledTensor(rewriter, loc, featureType, featureSizes, negInf);
+    Value shiftInit =
+        createFilledTensor(rewriter, loc, featureType, featureSizes, negInf);
     auto shifted = linalg::GenericOp::create(
         rewriter, loc, TypeRange{featureType, featureType}, ValueRange{x, x},
         ValueRange{zeros(), shiftInit},
@@ -107,7 +106,8 @@ struct BatchNormTrainToLinalg : OpConversionPattern<BatchNormTrainOp> {
 
     // 3. Per feature: mean, invstd and the new running statistics.
     double momentum = op.getMomentum().convertToDouble();
-    Value eps = createFloatConstant(rewriter, loc, elementType, op.getEps().convertToDouble());
+    Value eps =
+        createFloatConstant(rewriter, loc, elementType, op.getEps().convertToDouble());
     Value keep = createFloatConstant(rewriter, loc, elementType, 1.0 - momentum);
     Value take = createFloatConstant(rewriter, loc, elementType, momentum);
     Value one = createFloatConstant(rewriter, loc, elementType, 1.0);
@@ -118,19 +118,22 @@ struct BatchNormTrainToLinalg : OpConversionPattern<BatchNormTrainOp> {
           rewriter, loc, count, arith::SubFOp::create(rewriter, loc, count, one));
     SmallVector<Value> stats = createMultiResultElementwise(
         rewriter, loc, TypeRange(SmallVector<Type>(5, featureType)),
-        {centre, centred[0], centred[1], adaptor.getRunningMean(), adaptor.getRunningVar()},
+        {centre, centred[0], centred[1], adaptor.getRunningMean(),
+         adaptor.getRunningVar()},
         [&](OpBuilder &b, Location nestedLoc, ValueRange args) -> SmallVector<Value> {
           Value centreValue = args[0], sum = args[1], sumSquares = args[2];
           Value correction = arith::DivFOp::create(b, nestedLoc, sum, count);
           Value mean = arith::AddFOp::create(b, nestedLoc, centreValue, correction);
-          Value spread = arith::SubFOp::create(
-              b, nestedLoc, sumSquares, arith::MulFOp::create(b, nestedLoc, sum, correction));
+          Value spread =
+              arith::SubFOp::create(b, nestedLoc, sumSquares,
+                                    arith::MulFOp::create(b, nestedLoc, sum, correction));
           // Rounding may leave a tiny negative spread for constant features.
           Value var = arith::MaximumFOp::create(
               b, nestedLoc, arith::DivFOp::create(b, nestedLoc, spread, count), zero);
           Value invstd = arith::DivFOp::create(
               b, nestedLoc, one,
-              math::SqrtOp::create(b, nestedLoc, arith::AddFOp::create(b, nestedLoc, var, eps)));
+              math::SqrtOp::create(b, nestedLoc,
+                                   arith::AddFOp::create(b, nestedLoc, var, eps)));
           Value varStat =
               besselFactor ? arith::MulFOp::create(b, nestedLoc, var, besselFactor) : var;
           auto blend = [&](Value old, Value stat) -> Value {
@@ -168,9 +171,8 @@ struct BatchNormTrainToLinalg : OpConversionPattern<BatchNormTrainOp> {
 struct BatchNormInferToLinalg : OpConversionPattern<BatchNormInferOp> {
   using OpConversionPattern::OpConversionPattern;
 
-  LogicalResult
-  matchAndRewrite(BatchNormInferOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(BatchNormInferOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     auto featureType = cast<RankedTensorType>(adaptor.getWeight().getType());
     Value eps = createFloatConstant(rewriter, loc, featureType.getElementType(),
@@ -204,9 +206,8 @@ struct BatchNormInferToLinalg : OpConversionPattern<BatchNormInferOp> {
 struct BatchNormTrainGradToLinalg : OpConversionPattern<BatchNormTrainGradOp> {
   using OpConversionPattern::OpConversionPattern;
 
-  LogicalResult
-  matchAndRewrite(BatchNormTrainGradOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(BatchNormTrainGradOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     Value dy = adaptor.getGradY(), x = adaptor.getX();
     RankedTensorType featureType = op.getGradWeight().getType();
@@ -222,7 +223,8 @@ struct BatchNormTrainGradToLinalg : OpConversionPattern<BatchNormTrainGradOp> {
          createFilledTensor(rewriter, loc, featureType, featureSizes, zero)},
         [](OpBuilder &b, Location nestedLoc, ValueRange args) -> SmallVector<Value> {
           Value xhat = arith::MulFOp::create(
-              b, nestedLoc, arith::SubFOp::create(b, nestedLoc, args[1], args[2]), args[3]);
+              b, nestedLoc, arith::SubFOp::create(b, nestedLoc, args[1], args[2]),
+              args[3]);
           Value dyXhat = arith::MulFOp::create(b, nestedLoc, args[0], xhat);
           return {arith::AddFOp::create(b, nestedLoc, args[4], args[0]),
                   arith::AddFOp::create(b, nestedLoc, args[5], dyXhat)};
@@ -254,8 +256,9 @@ struct BatchNormTrainGradToLinalg : OpConversionPattern<BatchNormTrainGradOp> {
 } // namespace
 
 void populateBatchNormToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<BatchNormTrainToLinalg, BatchNormInferToLinalg, BatchNormTrainGradToLinalg>(
-      patterns.getContext());
+  patterns
+      .add<BatchNormTrainToLinalg, BatchNormInferToLinalg, BatchNormTrainGradToLinalg>(
+          patterns.getContext());
 }
 
 } // namespace mlir::needle

@@ -21,9 +21,8 @@ template <typename OpT, typename ScalarOpT>
 struct BinaryToGeneric : OpConversionPattern<OpT> {
   using OpConversionPattern<OpT>::OpConversionPattern;
 
-  LogicalResult
-  matchAndRewrite(OpT op, typename OpT::Adaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(OpT op, typename OpT::Adaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
     Value result = createElementwise(
         rewriter, op.getLoc(), op.getType(), {adaptor.getLhs(), adaptor.getRhs()},
         [](OpBuilder &b, Location loc, ValueRange args) -> SmallVector<Value> {
@@ -36,33 +35,35 @@ struct BinaryToGeneric : OpConversionPattern<OpT> {
 
 using UnaryFn = Value (*)(OpBuilder &, Location, Value);
 
-Value negate(OpBuilder &b, Location loc, Value x) {
+Value createNegate(OpBuilder &b, Location loc, Value x) {
   return arith::NegFOp::create(b, loc, x);
 }
-Value exp(OpBuilder &b, Location loc, Value x) { return math::ExpOp::create(b, loc, x); }
-Value log(OpBuilder &b, Location loc, Value x) { return math::LogOp::create(b, loc, x); }
-Value tanh(OpBuilder &b, Location loc, Value x) {
+Value createExp(OpBuilder &b, Location loc, Value x) {
+  return math::ExpOp::create(b, loc, x);
+}
+Value createLog(OpBuilder &b, Location loc, Value x) {
+  return math::LogOp::create(b, loc, x);
+}
+Value createTanh(OpBuilder &b, Location loc, Value x) {
   return math::TanhOp::create(b, loc, x);
 }
 /// max(x, 0) with maximumf: relu(0) = 0 and NaN stays NaN.
-Value relu(OpBuilder &b, Location loc, Value x) {
+Value createRelu(OpBuilder &b, Location loc, Value x) {
   Value zero = createFloatConstant(b, loc, x.getType(), 0.0);
   return arith::MaximumFOp::create(b, loc, x, zero);
 }
 /// 1 / (1 + e^-x): saturates to 0 and 1 without NaN (e^-x = inf gives 0).
-Value sigmoid(OpBuilder &b, Location loc, Value x) {
+Value createSigmoid(OpBuilder &b, Location loc, Value x) {
   Value one = createFloatConstant(b, loc, x.getType(), 1.0);
   Value expNeg = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, x));
   return arith::DivFOp::create(b, loc, one, arith::AddFOp::create(b, loc, one, expNeg));
 }
 
-template <typename OpT, UnaryFn fn>
-struct UnaryToGeneric : OpConversionPattern<OpT> {
+template <typename OpT, UnaryFn fn> struct UnaryToGeneric : OpConversionPattern<OpT> {
   using OpConversionPattern<OpT>::OpConversionPattern;
 
-  LogicalResult
-  matchAndRewrite(OpT op, typename OpT::Adaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(OpT op, typename OpT::Adaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
     Value result = createElementwise(
         rewriter, op.getLoc(), op.getType(), {adaptor.getX()},
         [](OpBuilder &b, Location loc, ValueRange args) -> SmallVector<Value> {
@@ -79,9 +80,8 @@ template <typename OpT, typename ScalarOpT>
 struct ScalarToGeneric : OpConversionPattern<OpT> {
   using OpConversionPattern<OpT>::OpConversionPattern;
 
-  LogicalResult
-  matchAndRewrite(OpT op, typename OpT::Adaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(OpT op, typename OpT::Adaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     Value scalar = createFloatConstant(rewriter, loc, op.getType().getElementType(),
                                        op.getScalar().convertToDouble());
@@ -100,9 +100,8 @@ struct ScalarToGeneric : OpConversionPattern<OpT> {
 struct PowerScalarToGeneric : OpConversionPattern<PowerScalarOp> {
   using OpConversionPattern::OpConversionPattern;
 
-  LogicalResult
-  matchAndRewrite(PowerScalarOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(PowerScalarOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     double exponent = op.getScalar().convertToDouble();
     if (exponent == 1.0) {
@@ -136,17 +135,16 @@ struct PowerScalarToGeneric : OpConversionPattern<PowerScalarOp> {
 
 void populateElementwiseToLinalgPatterns(RewritePatternSet &patterns) {
   MLIRContext *context = patterns.getContext();
-  patterns.add<BinaryToGeneric<AddOp, arith::AddFOp>,
-               BinaryToGeneric<MulOp, arith::MulFOp>,
-               BinaryToGeneric<DivOp, arith::DivFOp>,
-               BinaryToGeneric<PowOp, math::PowFOp>,
-               ScalarToGeneric<AddScalarOp, arith::AddFOp>,
-               ScalarToGeneric<MulScalarOp, arith::MulFOp>,
-               ScalarToGeneric<DivScalarOp, arith::DivFOp>, PowerScalarToGeneric,
-               UnaryToGeneric<NegateOp, negate>, UnaryToGeneric<ExpOp, exp>,
-               UnaryToGeneric<LogOp, log>, UnaryToGeneric<ReluOp, relu>,
-               UnaryToGeneric<TanhOp, tanh>, UnaryToGeneric<SigmoidOp, sigmoid>>(
-      context);
+  patterns
+      .add<BinaryToGeneric<AddOp, arith::AddFOp>, BinaryToGeneric<MulOp, arith::MulFOp>,
+           BinaryToGeneric<DivOp, arith::DivFOp>, BinaryToGeneric<PowOp, math::PowFOp>,
+           ScalarToGeneric<AddScalarOp, arith::AddFOp>,
+           ScalarToGeneric<MulScalarOp, arith::MulFOp>,
+           ScalarToGeneric<DivScalarOp, arith::DivFOp>, PowerScalarToGeneric,
+           UnaryToGeneric<NegateOp, createNegate>, UnaryToGeneric<ExpOp, createExp>,
+           UnaryToGeneric<LogOp, createLog>, UnaryToGeneric<ReluOp, createRelu>,
+           UnaryToGeneric<TanhOp, createTanh>, UnaryToGeneric<SigmoidOp, createSigmoid>>(
+          context);
 }
 
 } // namespace mlir::needle

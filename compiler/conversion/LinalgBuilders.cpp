@@ -34,8 +34,7 @@ Value createNegInfConstant(OpBuilder &b, Location loc, Type type) {
       b, loc, type, b.getFloatAttr(type, APFloat::getInf(semantics, /*Negative=*/true)));
 }
 
-Value createDimAsFloat(OpBuilder &b, Location loc, Value tensor, int64_t dim,
-                       Type type) {
+Value createDimAsFloat(OpBuilder &b, Location loc, Value tensor, int64_t dim, Type type) {
   Value size = getValueOrCreateConstantIndexOp(b, loc, getSize(b, loc, tensor, dim));
   Value asInt = arith::IndexCastUIOp::create(b, loc, b.getI64Type(), size);
   return arith::UIToFPOp::create(b, loc, type, asInt);
@@ -44,8 +43,8 @@ Value createDimAsFloat(OpBuilder &b, Location loc, Value tensor, int64_t dim,
 Value finiteOrZero(OpBuilder &b, Location loc, Value m) {
   Type type = m.getType();
   const llvm::fltSemantics &semantics = cast<FloatType>(type).getFloatSemantics();
-  Value inf = arith::ConstantOp::create(
-      b, loc, type, b.getFloatAttr(type, APFloat::getInf(semantics)));
+  Value inf = arith::ConstantOp::create(b, loc, type,
+                                        b.getFloatAttr(type, APFloat::getInf(semantics)));
   // `olt` is false for NaN as well, which then propagates through exp(x - 0).
   Value isFinite = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT,
                                          math::AbsFOp::create(b, loc, m), inf);
@@ -54,8 +53,8 @@ Value finiteOrZero(OpBuilder &b, Location loc, Value m) {
 }
 
 SmallVector<Value> createMultiResultElementwise(OpBuilder &b, Location loc,
-                                                TypeRange resultTypes,
-                                                ValueRange inputs, ScalarBody body) {
+                                                TypeRange resultTypes, ValueRange inputs,
+                                                ScalarBody body) {
   int64_t rank = cast<RankedTensorType>(inputs.front().getType()).getRank();
   // A result dimension is dynamic only where every operand's is, so the
   // first input has it.
@@ -100,8 +99,7 @@ SmallVector<AffineExpr> getBroadcastExprs(ArrayRef<int64_t> inputShape,
   return exprs;
 }
 
-ReductionNest::ReductionNest(MLIRContext *context, int64_t rank,
-                             ArrayRef<int64_t> axes) {
+ReductionNest::ReductionNest(MLIRContext *context, int64_t rank, ArrayRef<int64_t> axes) {
   SmallVector<int64_t> reduced;
   for (int64_t i = 0; i < rank; ++i)
     (llvm::is_contained(axes, i) ? reduced : kept).push_back(i);
@@ -120,10 +118,9 @@ ReductionNest::ReductionNest(MLIRContext *context, int64_t rank,
   iterators.append(reduced.size(), utils::IteratorType::reduction);
 }
 
-SmallVector<Value> createReduction(OpBuilder &b, Location loc,
-                                   const ReductionNest &nest, ValueRange reducedInputs,
-                                   ValueRange perResultInputs, ValueRange inits,
-                                   ScalarBody body) {
+SmallVector<Value> createReduction(OpBuilder &b, Location loc, const ReductionNest &nest,
+                                   ValueRange reducedInputs, ValueRange perResultInputs,
+                                   ValueRange inits, ScalarBody body) {
   SmallVector<Value> inputs(reducedInputs);
   inputs.append(perResultInputs.begin(), perResultInputs.end());
   SmallVector<AffineMap> maps(reducedInputs.size(), nest.getInputMap());

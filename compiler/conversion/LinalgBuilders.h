@@ -36,8 +36,7 @@ Value createFloatConstant(OpBuilder &b, Location loc, Type type, double value);
 Value createNegInfConstant(OpBuilder &b, Location loc, Type type);
 
 /// Dimension `dim` of `tensor` as a float of `type`: a batch count N.
-Value createDimAsFloat(OpBuilder &b, Location loc, Value tensor, int64_t dim,
-                       Type type);
+Value createDimAsFloat(OpBuilder &b, Location loc, Value tensor, int64_t dim, Type type);
 
 /// `m` where it is finite, else 0. Used as the shift of a stable logsumexp:
 /// subtracting an infinite row maximum would turn inf - inf into NaN, while
@@ -53,8 +52,8 @@ Value createElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
 
 /// The same with several results, all of the shape of the first input.
 SmallVector<Value> createMultiResultElementwise(OpBuilder &b, Location loc,
-                                                TypeRange resultTypes,
-                                                ValueRange inputs, ScalarBody body);
+                                                TypeRange resultTypes, ValueRange inputs,
+                                                ScalarBody body);
 
 /// For an operand of shape `inputShape` broadcast (numpy rules) to
 /// `targetShape`, whose dimensions are the loops `targetDims`: the affine
@@ -91,10 +90,9 @@ private:
 /// One linalg.generic looping over `nest`: `reducedInputs` have the shape of
 /// the reduced tensor, `perResultInputs` and `inits` the result shape. `body`
 /// gets the input elements, then the accumulators, and yields new ones.
-SmallVector<Value> createReduction(OpBuilder &b, Location loc,
-                                   const ReductionNest &nest, ValueRange reducedInputs,
-                                   ValueRange perResultInputs, ValueRange inits,
-                                   ScalarBody body);
+SmallVector<Value> createReduction(OpBuilder &b, Location loc, const ReductionNest &nest,
+                                   ValueRange reducedInputs, ValueRange perResultInputs,
+                                   ValueRange inits, ScalarBody body);
 
 /// Size `dim` of `tensor`: a constant when static, else read where it was
 /// first known. A result of a destination-style op (linalg, insert_slice) has

@@ -32,9 +32,8 @@ Value isLabel(OpBuilder &b, Location loc, Value label, Value index) {
 struct OneHotToGeneric : OpConversionPattern<OneHotOp> {
   using OpConversionPattern::OpConversionPattern;
 
-  LogicalResult
-  matchAndRewrite(OneHotOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(OneHotOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     MLIRContext *context = rewriter.getContext();
     Value labels = adaptor.getLabels();
@@ -77,9 +76,8 @@ struct OneHotToGeneric : OpConversionPattern<OneHotOp> {
 struct SoftmaxLossToLinalg : OpConversionPattern<SoftmaxLossOp> {
   using OpConversionPattern::OpConversionPattern;
 
-  LogicalResult
-  matchAndRewrite(SoftmaxLossOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(SoftmaxLossOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     MLIRContext *context = rewriter.getContext();
     Value logits = adaptor.getLogits(), labels = adaptor.getLabels();

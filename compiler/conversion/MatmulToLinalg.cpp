@@ -36,9 +36,8 @@ bool needsBroadcast(ArrayRef<int64_t> operand, ArrayRef<int64_t> batch) {
 struct MatmulToLinalg : OpConversionPattern<MatmulOp> {
   using OpConversionPattern::OpConversionPattern;
 
-  LogicalResult
-  matchAndRewrite(MatmulOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(MatmulOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     Value lhs = adaptor.getLhs(), rhs = adaptor.getRhs();
     RankedTensorType type = op.getType();
@@ -66,17 +65,17 @@ struct MatmulToLinalg : OpConversionPattern<MatmulOp> {
 private:
   /// (..., m, k) x (k, n): collapse (..., m) into one row dimension.
   static Value createFoldedRowsMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs,
-                                     RankedTensorType type, OpFoldResult cols,
-                                     Value zero) {
+                                      RankedTensorType type, OpFoldResult cols,
+                                      Value zero) {
     int64_t lhsRank = cast<RankedTensorType>(lhs.getType()).getRank();
     SmallVector<ReassociationIndices> groups{
         llvm::to_vector(llvm::seq<int64_t>(0, lhsRank - 1)), {lhsRank - 1}};
     Value flatLhs = tensor::CollapseShapeOp::create(b, loc, lhs, groups);
     auto flatLhsType = cast<RankedTensorType>(flatLhs.getType());
-    auto flatType = RankedTensorType::get({flatLhsType.getDimSize(0), type.getShape().back()},
-                                          type.getElementType());
-    Value init = createFilledTensor(
-        b, loc, flatType, {getSize(b, loc, flatLhs, 0), cols}, zero);
+    auto flatType = RankedTensorType::get(
+        {flatLhsType.getDimSize(0), type.getShape().back()}, type.getElementType());
+    Value init =
+        createFilledTensor(b, loc, flatType, {getSize(b, loc, flatLhs, 0), cols}, zero);
     Value product = linalg::MatmulOp::create(b, loc, TypeRange{flatType},
                                              ValueRange{flatLhs, rhs}, ValueRange{init})
                         .getResult(0);
@@ -108,8 +107,8 @@ private:
       if (lhsDim >= 0 && ShapedType::isDynamic(lhsBatch[lhsDim]))
         sizes.push_back(getSize(b, loc, lhs, lhsDim));
       else
-        sizes.push_back(getSize(
-            b, loc, rhs, j - (numBatch - static_cast<int64_t>(rhsBatch.size()))));
+        sizes.push_back(
+            getSize(b, loc, rhs, j - (numBatch - static_cast<int64_t>(rhsBatch.size()))));
     }
     sizes.append({rows, cols});
 
@@ -151,8 +150,8 @@ private:
   /// Equal batch shapes: flatten the batch into one dimension, batch_matmul,
   /// and expand the batch back. `sizes` are the result's sizes.
   static Value createFlatBatchMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs,
-                                     RankedTensorType type,
-                                     ArrayRef<OpFoldResult> sizes, Value zero) {
+                                     RankedTensorType type, ArrayRef<OpFoldResult> sizes,
+                                     Value zero) {
     int64_t numBatch = type.getRank() - 2;
     if (numBatch == 1) {
       Value init = createFilledTensor(b, loc, type, sizes, zero);
@@ -178,10 +177,10 @@ private:
                                      : OpFoldResult(b.getIndexAttr(flatBatch));
     Value init = createFilledTensor(
         b, loc, flatType, {flatBatchSize, sizes[numBatch], sizes[numBatch + 1]}, zero);
-    Value product = linalg::BatchMatmulOp::create(b, loc, TypeRange{flatType},
-                                                  ValueRange{flatLhs, flatRhs},
-                                                  ValueRange{init})
-                        .getResult(0);
+    Value product =
+        linalg::BatchMatmulOp::create(b, loc, TypeRange{flatType},
+                                      ValueRange{flatLhs, flatRhs}, ValueRange{init})
+            .getResult(0);
     return tensor::ExpandShapeOp::create(b, loc, type, product, groups, sizes);
   }
 };

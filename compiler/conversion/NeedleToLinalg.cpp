@@ -19,8 +19,7 @@ namespace mlir::needle {
 #include "compiler/conversion/Passes.h.inc"
 
 namespace {
-struct ConvertNeedleToLinalg
-    : impl::ConvertNeedleToLinalgBase<ConvertNeedleToLinalg> {
+struct ConvertNeedleToLinalg : impl::ConvertNeedleToLinalgBase<ConvertNeedleToLinalg> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     MLIRContext *context = &getContext();
@@ -39,8 +38,8 @@ struct ConvertNeedleToLinalg
 
     ConversionTarget target(*context);
     target.addLegalDialect<arith::ArithDialect, bufferization::BufferizationDialect,
-                           func::FuncDialect, linalg::LinalgDialect,
-                           math::MathDialect, tensor::TensorDialect>();
+                           func::FuncDialect, linalg::LinalgDialect, math::MathDialect,
+                           tensor::TensorDialect>();
     target.addIllegalDialect<NeedleDialect>();
     target.addLegalOp<VariableOp, ReadOp, WriteOp>();
 

@@ -19,8 +19,7 @@ namespace mlir::needle {
 namespace {
 
 /// The reduced axes, sorted; all of them when the op has none.
-SmallVector<int64_t> getReducedAxes(std::optional<ArrayRef<int64_t>> axes,
-                                    int64_t rank) {
+SmallVector<int64_t> getReducedAxes(std::optional<ArrayRef<int64_t>> axes, int64_t rank) {
   SmallVector<int64_t> reduced =
       axes ? llvm::to_vector(*axes) : llvm::to_vector(llvm::seq<int64_t>(0, rank));
   llvm::sort(reduced);
@@ -30,9 +29,8 @@ SmallVector<int64_t> getReducedAxes(std::optional<ArrayRef<int64_t>> axes,
 struct SummationToGeneric : OpConversionPattern<SummationOp> {
   using OpConversionPattern::OpConversionPattern;
 
-  LogicalResult
-  matchAndRewrite(SummationOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(SummationOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     Value x = adaptor.getX();
     RankedTensorType type = op.getType();
@@ -45,8 +43,7 @@ struct SummationToGeneric : OpConversionPattern<SummationOp> {
     ReductionNest nest(rewriter.getContext(), rank, axes);
     Value zero = createFloatConstant(rewriter, loc, type.getElementType(), 0.0);
     Value init = createFilledTensor(rewriter, loc, type,
-                                    getSizes(rewriter, loc, x, nest.getKeptDims()),
-                                    zero);
+                                    getSizes(rewriter, loc, x, nest.getKeptDims()), zero);
     Value sum = createReduction(
         rewriter, loc, nest, {x}, {}, {init},
         [](OpBuilder &b, Location nestedLoc, ValueRange args) -> SmallVector<Value> {
@@ -65,9 +62,8 @@ struct SummationToGeneric : OpConversionPattern<SummationOp> {
 struct LogSumExpToGenerics : OpConversionPattern<LogSumExpOp> {
   using OpConversionPattern::OpConversionPattern;
 
-  LogicalResult
-  matchAndRewrite(LogSumExpOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(LogSumExpOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     Value x = adaptor.getX();
     RankedTensorType type = op.getType();

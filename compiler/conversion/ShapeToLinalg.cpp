@@ -127,12 +127,11 @@ getExpandedSizes(OpBuilder &b, Location loc, Value source, RankedTensorType type
         sizes.push_back(b.getIndexAttr(type.getDimSize(dim)));
         continue;
       }
-      Value collapsedSize = getValueOrCreateConstantIndexOp(
-          b, loc, getSize(b, loc, source, collapsedDim));
+      Value collapsedSize =
+          getValueOrCreateConstantIndexOp(b, loc, getSize(b, loc, source, collapsedDim));
       if (staticProduct != 1)
         collapsedSize = arith::DivUIOp::create(
-            b, loc, collapsedSize,
-            arith::ConstantIndexOp::create(b, loc, staticProduct));
+            b, loc, collapsedSize, arith::ConstantIndexOp::create(b, loc, staticProduct));
       sizes.push_back(collapsedSize);
     }
   }
@@ -228,9 +227,8 @@ FailureOr<Value> reshapeTo(OpBuilder &b, Location loc, Value source,
 struct ReshapeToTensor : OpConversionPattern<ReshapeOp> {
   using OpConversionPattern::OpConversionPattern;
 
-  LogicalResult
-  matchAndRewrite(ReshapeOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(ReshapeOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
     FailureOr<Value> result =
         reshapeTo(rewriter, op.getLoc(), adaptor.getX(), op.getType());
     if (failed(result))
@@ -250,9 +248,8 @@ struct ReshapeToTensor : OpConversionPattern<ReshapeOp> {
 struct BroadcastToGeneric : OpConversionPattern<BroadcastToOp> {
   using OpConversionPattern::OpConversionPattern;
 
-  LogicalResult
-  matchAndRewrite(BroadcastToOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(BroadcastToOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     RankedTensorType type = op.getType();
     MLIRContext *context = rewriter.getContext();
@@ -279,9 +276,8 @@ struct BroadcastToGeneric : OpConversionPattern<BroadcastToOp> {
 struct TransposeToLinalg : OpConversionPattern<TransposeOp> {
   using OpConversionPattern::OpConversionPattern;
 
-  LogicalResult
-  matchAndRewrite(TransposeOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(TransposeOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     Value x = adaptor.getX();
     int64_t rank = op.getType().getRank();
@@ -305,9 +301,8 @@ struct TransposeToLinalg : OpConversionPattern<TransposeOp> {
 struct FlipToGeneric : OpConversionPattern<FlipOp> {
   using OpConversionPattern::OpConversionPattern;
 
-  LogicalResult
-  matchAndRewrite(FlipOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(FlipOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     Value x = adaptor.getX();
     RankedTensorType type = op.getType();
@@ -350,16 +345,14 @@ struct FlipToGeneric : OpConversionPattern<FlipOp> {
 struct StackToInsertSlices : OpConversionPattern<StackOp> {
   using OpConversionPattern::OpConversionPattern;
 
-  LogicalResult
-  matchAndRewrite(StackOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(StackOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     RankedTensorType type = op.getType();
     int64_t axis = op.getAxis(), rank = type.getRank();
     ValueRange inputs = adaptor.getInputs();
 
-    SmallVector<OpFoldResult> sizes =
-        getSizes(rewriter, loc, inputs.front());
+    SmallVector<OpFoldResult> sizes = getSizes(rewriter, loc, inputs.front());
     sizes.insert(sizes.begin() + axis, rewriter.getIndexAttr(inputs.size()));
     Value result = createEmptyTensor(rewriter, loc, type, sizes);
 
@@ -381,9 +374,8 @@ struct StackToInsertSlices : OpConversionPattern<StackOp> {
 struct SplitToExtractSlices : OpConversionPattern<SplitOp> {
   using OpConversionPattern::OpConversionPattern;
 
-  LogicalResult
-  matchAndRewrite(SplitOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(SplitOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     Value x = adaptor.getX();
     int64_t axis = op.getAxis(), rank = op.getX().getType().getRank();
