@@ -182,14 +182,64 @@ llvm::Error emitObject(llvm::Module &module, llvm::TargetMachine &machine,
   return llvm::Error::success();
 }
 
+// Functions lowered code may call that no system library provides. Strided
+// (non-contiguous) memref.copy becomes a call to memrefCopy, which upstream
+// keeps in libmlir_c_runner_utils; the artifact carries its own so that it
+// depends on libc and libm only. Layouts: mlir/ExecutionEngine/CRunnerUtils.h.
+static constexpr const char *kSupportSource = R"c(
+#include <stdint.h>
+#include <string.h>
+typedef struct { int64_t rank; void *descriptor; } UnrankedMemRef;
+typedef struct { char *allocated; char *aligned; int64_t offset; int64_t rest[]; } Descriptor;
+
+__attribute__((visibility("hidden")))
+void memrefCopy(int64_t elemSize, UnrankedMemRef *src, UnrankedMemRef *dst) {
+  int64_t rank = src->rank;
+  Descriptor *s = (Descriptor *)src->descriptor, *d = (Descriptor *)dst->descriptor;
+  const int64_t *sizes = s->rest, *srcStrides = s->rest + rank, *dstStrides = d->rest + rank;
+  char *srcBase = s->aligned + s->offset * elemSize;
+  char *dstBase = d->aligned + d->offset * elemSize;
+  int64_t index[rank > 0 ? rank : 1];
+  for (int64_t i = 0; i < rank; ++i) {
+    if (sizes[i] == 0)
+      return;
+    index[i] = 0;
+  }
+  for (;;) {
+    int64_t srcOffset = 0, dstOffset = 0;
+    for (int64_t i = 0; i < rank; ++i) {
+      srcOffset += index[i] * srcStrides[i];
+      dstOffset += index[i] * dstStrides[i];
+    }
+    memcpy(dstBase + dstOffset * elemSize, srcBase + srcOffset * elemSize, elemSize);
+    int64_t axis = rank - 1;
+    while (axis >= 0 && ++index[axis] == sizes[axis])
+      index[axis--] = 0;
+    if (axis < 0)
+      return;
+  }
+}
+)c";
+
 llvm::Error linkSharedLibrary(StringRef object, StringRef output) {
   // clang drives lld with the right crt files and libraries for this host.
   std::string clang = NEEDLE_LLVM_TOOLS_DIR "/clang";
   std::string temp = (output + ".tmp." + llvm::Twine(llvm::sys::Process::getProcessId())).str();
-  SmallVector<StringRef> argv = {clang, "-shared", "-fuse-ld=lld", "-o", temp,
-                                 object, "-lm"};
+  SmallString<128> support;
+  int supportFd;
+  if (std::error_code ec =
+          llvm::sys::fs::createTemporaryFile("needle-support", "c", supportFd, support))
+    return llvm::createStringError(ec, "cannot create a temporary file: " + ec.message());
+  {
+    llvm::raw_fd_ostream os(supportFd, /*shouldClose=*/true);
+    os << kSupportSource;
+  }
+  auto removeSupport = [&] { llvm::sys::fs::remove(support); };
+  SmallVector<StringRef> argv = {clang, "-shared", "-fuse-ld=lld", "-O2", "-fPIC",
+                                 "-o", temp, object, support, "-lm"};
   std::string message;
   int rc = llvm::sys::ExecuteAndWait(clang, argv, std::nullopt, {}, 0, 0, &message);
+  removeSupport();
   if (rc != 0) {
     llvm::sys::fs::remove(temp);
     return llvm::createStringError("linking '" + output + "' failed" +

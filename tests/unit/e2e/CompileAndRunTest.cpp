@@ -1,7 +1,6 @@
 // Model files compiled by the real needlec and run by the runtime; expected
 // values are hand-derived or come from tests/reference/gen_e2e.py (numpy).
-#include "runtime/Module.h"
-#include "runtime/Npy.h"
+#include "tests/unit/e2e/E2ESupport.h"
 
 #include <gtest/gtest.h>
 
@@ -15,75 +14,9 @@
 #include <unistd.h>
 
 using namespace needle::runtime;
+using namespace needle::e2e;
 
 namespace {
-
-std::string tempDir() {
-  static std::string dir = [] {
-    char pattern[] = "/tmp/needle-e2e-XXXXXX";
-    const char *made = mkdtemp(pattern);
-    return std::string(made ? made : "/tmp");
-  }();
-  return dir;
-}
-
-/// Runs needlec on `model` and returns the artifact path; fails the test on error.
-std::string compile(const std::string &model, const std::string &name,
-                    const std::string &flags = "") {
-  std::string output = tempDir() + "/" + name + ".so";
-  std::string command = std::string(NEEDLEC_PATH) + " " + model + " -o " + output +
-                        " " + flags + " 2>" + tempDir() + "/" + name + ".log";
-  int rc = std::system(command.c_str());
-  if (rc != 0) {
-    std::ifstream log(tempDir() + "/" + name + ".log");
-    std::string text((std::istreambuf_iterator<char>(log)), {});
-    ADD_FAILURE() << "needlec failed (" << rc << "): " << command << "\n" << text;
-  }
-  return output;
-}
-
-std::string writeModel(const std::string &name, const std::string &text) {
-  std::string path = tempDir() + "/" + name + ".mlir";
-  std::ofstream(path) << text;
-  return path;
-}
-
-std::string example(const std::string &name) {
-  return std::string(NEEDLE_SOURCE_DIR) + "/examples/" + name;
-}
-
-std::string reference(const std::string &name) {
-  return std::string(NEEDLE_SOURCE_DIR) + "/tests/reference/e2e/" + name;
-}
-
-Module load(const std::string &artifact, uint32_t seed = 0) {
-  LoadOptions options;
-  options.seed = seed;
-  StatusOr<Module> module = Module::load(artifact, options);
-  if (!module.ok()) {
-    ADD_FAILURE() << module.status().message();
-    std::abort();
-  }
-  return std::move(*module);
-}
-
-Tensor rows(const Tensor &x, const std::vector<int64_t> &indices) {
-  int64_t width = x.shape()[1];
-  std::vector<float> values;
-  for (int64_t i : indices)
-    for (int64_t j = 0; j < width; ++j)
-      values.push_back(x.dataAs<float>()[i * width + j]);
-  return *Tensor::fromValues<float>({int64_t(indices.size()), width}, values);
-}
-
-void expectClose(const Tensor &actual, const Tensor &expected, double rtol, double atol) {
-  ASSERT_EQ(actual.shape(), expected.shape());
-  const float *a = actual.dataAs<float>(), *e = expected.dataAs<float>();
-  ASSERT_TRUE(a && e);
-  for (int64_t i = 0; i < actual.numElements(); ++i)
-    EXPECT_NEAR(a[i], e[i], atol + rtol * std::fabs(e[i])) << "element " << i;
-}
-
 TEST(CompileAndRun, MLPResNetInferMatchesNumpy) {
   Module module = load(compile(example("mlp_resnet.mlir"), "mlp_resnet"), 0);
   const EntryPointSpec *infer = module.manifest().findEntryPoint("infer");

@@ -1,0 +1,88 @@
+// Shared by the end-to-end suites: compile a model with the real needlec,
+// load it with the runtime, compare tensors.
+#pragma once
+
+#include "runtime/Module.h"
+#include "runtime/Npy.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+#include <unistd.h>
+
+namespace needle::e2e {
+using namespace needle::runtime;
+
+inline std::string tempDir() {
+  static std::string dir = [] {
+    char pattern[] = "/tmp/needle-e2e-XXXXXX";
+    const char *made = mkdtemp(pattern);
+    return std::string(made ? made : "/tmp");
+  }();
+  return dir;
+}
+
+/// Runs needlec on `model` and returns the artifact path; fails the test on error.
+inline std::string compile(const std::string &model, const std::string &name,
+                    const std::string &flags = "") {
+  std::string output = tempDir() + "/" + name + ".so";
+  std::string command = std::string(NEEDLEC_PATH) + " " + model + " -o " + output +
+                        " " + flags + " 2>" + tempDir() + "/" + name + ".log";
+  int rc = std::system(command.c_str());
+  if (rc != 0) {
+    std::ifstream log(tempDir() + "/" + name + ".log");
+    std::string text((std::istreambuf_iterator<char>(log)), {});
+    ADD_FAILURE() << "needlec failed (" << rc << "): " << command << "\n" << text;
+  }
+  return output;
+}
+
+inline std::string writeModel(const std::string &name, const std::string &text) {
+  std::string path = tempDir() + "/" + name + ".mlir";
+  std::ofstream(path) << text;
+  return path;
+}
+
+inline std::string example(const std::string &name) {
+  return std::string(NEEDLE_SOURCE_DIR) + "/examples/" + name;
+}
+
+inline std::string reference(const std::string &name) {
+  return std::string(NEEDLE_SOURCE_DIR) + "/tests/reference/e2e/" + name;
+}
+
+inline Module load(const std::string &artifact, uint32_t seed = 0) {
+  LoadOptions options;
+  options.seed = seed;
+  StatusOr<Module> module = Module::load(artifact, options);
+  if (!module.ok()) {
+    ADD_FAILURE() << module.status().message();
+    std::abort();
+  }
+  return std::move(*module);
+}
+
+inline Tensor rows(const Tensor &x, const std::vector<int64_t> &indices) {
+  int64_t width = x.shape()[1];
+  std::vector<float> values;
+  for (int64_t i : indices)
+    for (int64_t j = 0; j < width; ++j)
+      values.push_back(x.dataAs<float>()[i * width + j]);
+  return *Tensor::fromValues<float>({int64_t(indices.size()), width}, values);
+}
+
+/// Same dtype and shape, and every element within atol + rtol * |expected|.
+inline void expectClose(const Tensor &actual, const Tensor &expected, double rtol,
+                        double atol) {
+  ASSERT_EQ(actual.dtype(), expected.dtype());
+  ASSERT_EQ(actual.shape(), expected.shape());
+  for (int64_t i = 0; i < actual.numElements(); ++i) {
+    double a = actual.elementAsDouble(i), e = expected.elementAsDouble(i);
+    EXPECT_NEAR(a, e, atol + rtol * std::fabs(e)) << "element " << i;
+  }
+}
+
+} // namespace needle::e2e
