@@ -23,6 +23,7 @@ void buildNeedleToLinalgPipeline(OpPassManager &pm) {
 // math ops without an LLVM intrinsic (tanh) become libm calls.
 static constexpr const char *kLinalgToLLVM =
     "linalg-fuse-elementwise-ops,"
+    "func.func(needle-contraction-loop-order),"
     "one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map},"
     "buffer-deallocation-pipeline,"

@@ -37,4 +37,18 @@ def NeedleVariablesToArguments : Pass<"needle-variables-to-arguments", "::mlir::
   let dependentDialects = ["::mlir::bufferization::BufferizationDialect"];
 }
 
+def NeedleContractionLoopOrder : Pass<"needle-contraction-loop-order", "::mlir::func::FuncOp"> {
+  let summary = "Put the reduction loop of matmuls outside the innermost parallel loop";
+  let description = [{
+    A matmul lowered to loops in (i, j, k) order accumulates along k with a
+    strided read of the right operand, a float reduction LLVM cannot
+    vectorise without reassociation. In (i, k, j) order the innermost loop
+    walks rows of the right operand and of the result contiguously and
+    vectorises as is. The pass generalises contractions whose last loop is a
+    reduction and interchanges it with the last parallel loop. It is a stop-gap
+    until contractions are tiled and vectorised explicitly.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 #endif // NEEDLE_COMPILER_TRANSFORMS_PASSES_TD
