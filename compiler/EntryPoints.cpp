@@ -2,7 +2,9 @@
 //
 // A model file holds mode-agnostic functions (@forward, @loss). An artifact
 // exports entry points built from them: `infer` is @forward in inference
-// form. Training entries (forward_train, train_step) slot into the table.
+// form; `forward_train` is @forward in training form (batch statistics,
+// running statistics written back). forward_train is built on request only
+// until dropout's training form lowers (it needs a counter-based generator).
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/EntryPoints.h"
@@ -18,7 +20,8 @@ namespace needle {
 
 ArrayRef<EntryPointKind> knownEntryPoints() {
   static const EntryPointKind kinds[] = {
-      {"infer", "forward", "infer"},
+      {"infer", "forward", "infer", /*byDefault=*/true},
+      {"forward_train", "forward", "train", /*byDefault=*/false},
   };
   return kinds;
 }
@@ -26,7 +29,7 @@ ArrayRef<EntryPointKind> knownEntryPoints() {
 std::vector<std::string> supportedEntryPoints(ModuleOp module) {
   std::vector<std::string> names;
   for (const EntryPointKind &kind : knownEntryPoints())
-    if (module.lookupSymbol<func::FuncOp>(kind.source))
+    if (kind.byDefault && module.lookupSymbol<func::FuncOp>(kind.source))
       names.push_back(kind.name);
   return names;
 }

@@ -28,8 +28,15 @@ struct ConvertNeedleToLinalg : impl::ConvertNeedleToLinalgBase<ConvertNeedleToLi
     // rather than as a generic legalization failure.
     bool unspecialised = false;
     func.walk([&](Operation *op) {
-      if (isa<DropoutOp, BatchNormOp>(op)) {
+      if (isa<BatchNormOp>(op)) {
         op->emitOpError("must be specialised (needle-specialize) before lowering");
+        unspecialised = true;
+      } else if (isa<DropoutOp>(op)) {
+        // After needle-specialize{mode=train} dropout keeps its training
+        // meaning, which needs a random-mask generator not written yet.
+        op->emitOpError("has no lowering of its training form yet (random masks); "
+                        "in inference form (needle-specialize{mode=infer}) it is the "
+                        "identity");
         unspecialised = true;
       }
     });

@@ -32,8 +32,8 @@ static cl::opt<needle::EmitStage> emit(
                clEnumValN(needle::EmitStage::Object, "obj", "an object file"),
                clEnumValN(needle::EmitStage::SharedLibrary, "so", "the artifact (default)")));
 static cl::list<std::string> entries("entry",
-                                     cl::desc("Entry point to build (repeatable; "
-                                              "default: all the model supports)"));
+                                     cl::desc("Entry point to build: infer, forward_train "
+                                              "(repeatable; default: infer)"));
 static cl::opt<std::string> cpu("cpu", cl::desc("native, generic, or an LLVM CPU name"),
                                 cl::init("native"));
 static cl::opt<unsigned> optLevel("O", cl::desc("Optimisation level 0-3 (default 3)"),

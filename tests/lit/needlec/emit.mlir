@@ -7,6 +7,8 @@
 // RUN: needlec %s -o %t.so && test -s %t.so
 // RUN: not needlec %s --emit=so 2>&1 | FileCheck %s --check-prefix=NOOUT
 // RUN: not needlec %s --entry=train_step --emit=needle 2>&1 | FileCheck %s --check-prefix=BADENTRY
+// RUN: needlec %s --entry=forward_train --emit=needle | FileCheck %s --check-prefix=TRAIN
+// RUN: not needlec %s --entry=forward_train -o %t.train.so 2>&1 | FileCheck %s --check-prefix=DROPOUT
 
 needle.variable parameter @w : tensor<3xf32> = #needle.ones
 needle.variable buffer @rm : tensor<3xf32> = #needle.zeros
@@ -48,4 +50,14 @@ func.func @forward(%x: tensor<?x3xf32>) -> tensor<?x3xf32> {
 // LLVMIR-NOT:   define {{.*}}@_mlir_ciface_infer
 
 // NOOUT: needlec: error: -o is required for --emit=obj and --emit=so
-// BADENTRY: error: unknown entry point 'train_step' (known: infer)
+// BADENTRY: error: unknown entry point 'train_step' (known: infer, forward_train)
+
+// The training form: batch statistics, running statistics written back.
+// TRAIN-LABEL: func.func @forward_train
+// TRAIN:         %{{.*}}, %{{.*}}, %{{.*}}, %[[M:.*]], %[[V:.*]] = needle.batch_norm_train
+// TRAIN-NEXT:    needle.write @rm, %[[M]]
+// TRAIN-NEXT:    needle.write @rv, %[[V]]
+// TRAIN:         needle.dropout
+
+// Dropout's training form does not lower yet: a clear error, no artifact.
+// DROPOUT: error: 'needle.dropout' op has no lowering of its training form yet

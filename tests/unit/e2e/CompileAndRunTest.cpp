@@ -65,6 +65,51 @@ TEST(CompileAndRun, BatchNormInferenceUsesRunningStatistics) {
   expectClose((*out)[0], *Tensor::fromValues<float>({4, 3}, expected), 1e-6, 1e-7);
 }
 
+// The worked example of the BatchNorm issue (needle semantics, float32, eps
+// 1e-5, momentum 0.1): one training step, then inference.
+TEST(CompileAndRun, BatchNormWorkedExampleTrainThenInfer) {
+  std::string artifact = compile(example("batchnorm1d.mlir"), "batchnorm1d_train",
+                                 "--entry=forward_train --entry=infer");
+  Module module = load(artifact);
+  ASSERT_TRUE(module.setVariable("0.weight", *Tensor::fromValues<float>({3}, {1, 2, 0.5})).ok());
+  ASSERT_TRUE(module.setVariable("0.bias", *Tensor::fromValues<float>({3}, {0, 1, -1})).ok());
+  Tensor x = *Tensor::fromValues<float>({4, 3}, {1, 2, 3, 4, 0, -1, 2, 2, 5, -3, 1, 0.5});
+  const EntryPointSpec *train = module.manifest().findEntryPoint("forward_train");
+  ASSERT_TRUE(train);
+  EXPECT_EQ(train->writes, (std::vector<std::string>{"0.running_mean", "0.running_var"}));
+
+  auto y = module.call("forward_train", {x});
+  ASSERT_TRUE(y.ok()) << y.status().message();
+  const float *rows = (*y)[0].dataAs<float>();
+  std::vector<float> expectedRows = {0.0f, 2.8090549f, -0.7555938f,
+                                     1.1766959f, -2.0150914f, -1.6245937f};
+  for (int i = 0; i < 6; ++i)
+    EXPECT_NEAR(rows[i], expectedRows[i], 2e-6) << "y element " << i;
+  expectClose(*module.variable("0.running_mean"),
+              *Tensor::fromValues<float>({3}, {0.1f, 0.125f, 0.1875f}), 1e-6, 1e-7);
+  expectClose(*module.variable("0.running_var"),
+              *Tensor::fromValues<float>({3}, {1.55f, 0.96875f, 1.4296875f}), 1e-6, 1e-7);
+
+  auto inferred = module.call("infer", {x});
+  ASSERT_TRUE(inferred.ok()) << inferred.status().message();
+  const float *row0 = (*inferred)[0].dataAs<float>();
+  std::vector<float> expectedRow0 = {0.7228951f, 4.8099842f, 0.1760898f};
+  for (int i = 0; i < 3; ++i)
+    EXPECT_NEAR(row0[i], expectedRow0[i], 2e-6) << "infer element " << i;
+  // Inference changes no state.
+  expectClose(*module.variable("0.running_mean"),
+              *Tensor::fromValues<float>({3}, {0.1f, 0.125f, 0.1875f}), 1e-6, 1e-7);
+
+  // The running statistics travel in checkpoints.
+  std::string checkpoint = tempDir() + "/bn.safetensors";
+  ASSERT_TRUE(module.saveCheckpoint(checkpoint).ok());
+  LoadOptions options;
+  options.checkpoint = checkpoint;
+  StatusOr<Module> restored = Module::load(artifact, options);
+  ASSERT_TRUE(restored.ok()) << restored.status().message();
+  EXPECT_TRUE(restored->variable("0.running_var")->bitwiseEquals(*module.variable("0.running_var")));
+}
+
 TEST(CompileAndRun, RefusedCallNamesTheShapesAndChangesNothing) {
   Module module = load(compile(example("mlp.mlir"), "mlp"), 3);
   Tensor before = *module.variable("0.weight");

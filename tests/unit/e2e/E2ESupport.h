@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <unistd.h>
@@ -16,13 +17,23 @@
 namespace needle::e2e {
 using namespace needle::runtime;
 
+/// A directory for this test program's models and artifacts, removed when
+/// the program ends.
 inline std::string tempDir() {
-  static std::string dir = [] {
-    char pattern[] = "/tmp/needle-e2e-XXXXXX";
-    const char *made = mkdtemp(pattern);
-    return std::string(made ? made : "/tmp");
-  }();
-  return dir;
+  struct Dir {
+    std::string path;
+    Dir() {
+      char pattern[] = "/tmp/needle-e2e-XXXXXX";
+      const char *made = mkdtemp(pattern);
+      path = made ? made : "";
+    }
+    ~Dir() {
+      if (!path.empty())
+        std::filesystem::remove_all(path);
+    }
+  };
+  static Dir dir;
+  return dir.path;
 }
 
 /// Runs needlec on `model` and returns the artifact path; fails the test on error.
