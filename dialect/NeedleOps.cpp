@@ -509,9 +509,7 @@ checkBatchNormOperands(std::optional<Location> loc, StringRef xName, Value xValu
     if (type.getRank() != 1 || !areCompatibleDims(type.getDimSize(0), features))
       return opError<OpT>(loc, "operand '", name, "' has shape ", formatShape(type),
                           " but operand '", xName, "' has shape ", formatShape(x),
-                          ": expected [", ShapedType::isDynamic(features) ? "?" : "",
-                          ShapedType::isDynamic(features) ? "" : std::to_string(features),
-                          "]");
+                          ": expected ", formatShape(ArrayRef<int64_t>{features}));
     features = joinDims(features, type.getDimSize(0));
   }
   return RankedTensorType::get({features}, x.getElementType());
@@ -575,15 +573,14 @@ static LogicalResult verifyMomentum(Operation *op, double momentum) {
   return success();
 }
 
-LogicalResult BatchNormOp::verify() {
-  return failure(failed(verifyEps(*this, getEps().convertToDouble())) ||
-                 failed(verifyMomentum(*this, getMomentum().convertToDouble())));
+template <typename OpT>
+static LogicalResult verifyEpsAndMomentum(OpT op) {
+  return failure(failed(verifyEps(op, op.getEps().convertToDouble())) ||
+                 failed(verifyMomentum(op, op.getMomentum().convertToDouble())));
 }
 
-LogicalResult BatchNormTrainOp::verify() {
-  return failure(failed(verifyEps(*this, getEps().convertToDouble())) ||
-                 failed(verifyMomentum(*this, getMomentum().convertToDouble())));
-}
+LogicalResult BatchNormOp::verify() { return verifyEpsAndMomentum(*this); }
+LogicalResult BatchNormTrainOp::verify() { return verifyEpsAndMomentum(*this); }
 
 LogicalResult BatchNormInferOp::verify() {
   return verifyEps(*this, getEps().convertToDouble());
