@@ -3,12 +3,13 @@
 // A model file holds mode-agnostic functions (@forward, @loss). An artifact
 // exports entry points built from them: `infer` is @forward in inference
 // form; `forward_train` is @forward in training form (batch statistics,
-// running statistics written back). forward_train is built on request only
-// until dropout's training form lowers (it needs a counter-based generator).
+// running statistics written back, dropout masks), built by default for
+// models whose @forward has BatchNorm or Dropout.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/EntryPoints.h"
 #include "compiler/transforms/Passes.h"
+#include "dialect/NeedleOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
@@ -20,17 +21,29 @@ namespace needle {
 
 ArrayRef<EntryPointKind> knownEntryPoints() {
   static const EntryPointKind kinds[] = {
-      {"infer", "forward", "infer", /*byDefault=*/true},
-      {"forward_train", "forward", "train", /*byDefault=*/false},
+      {"infer", "forward", "infer", EntryPointKind::Default::always},
+      {"forward_train", "forward", "train", EntryPointKind::Default::whenModeDependent},
   };
   return kinds;
 }
 
 std::vector<std::string> supportedEntryPoints(ModuleOp module) {
   std::vector<std::string> names;
-  for (const EntryPointKind &kind : knownEntryPoints())
-    if (kind.byDefault && module.lookupSymbol<func::FuncOp>(kind.source))
+  for (const EntryPointKind &kind : knownEntryPoints()) {
+    auto source = module.lookupSymbol<func::FuncOp>(kind.source);
+    if (!source)
+      continue;
+    bool modeDependent =
+        source
+            .walk([](Operation *op) {
+              return isa<mlir::needle::BatchNormOp, mlir::needle::DropoutOp>(op)
+                         ? WalkResult::interrupt()
+                         : WalkResult::advance();
+            })
+            .wasInterrupted();
+    if (kind.byDefault == EntryPointKind::Default::always || modeDependent)
       names.push_back(kind.name);
+  }
   return names;
 }
 
@@ -59,11 +72,12 @@ LogicalResult buildEntryPoints(ModuleOp module, ArrayRef<std::string> entries) {
     auto clone = cast<func::FuncOp>(builder.insert(source.clone()));
     clone.setSymName(entry);
     clone.setPublic();
-    PassManager pm(context, func::FuncOp::getOperationName());
+    PassManager pm(context);
     mlir::needle::NeedleSpecializeOptions options;
     options.mode = kind->mode;
+    options.func = entry;
     pm.addPass(mlir::needle::createNeedleSpecialize(options));
-    if (failed(pm.run(clone)))
+    if (failed(pm.run(module)))
       return failure();
   }
 

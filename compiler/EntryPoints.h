@@ -15,15 +15,15 @@ struct EntryPointKind {
   const char *name;
   const char *source;
   const char *mode;
-  /// Built when no --entry is given (and the source function exists).
-  bool byDefault;
+  /// When the entry is built without --entry (and the source function exists).
+  enum class Default { always, whenModeDependent } byDefault;
 };
 
 /// Every kind needlec knows, in the order the artifact lists them.
 llvm::ArrayRef<EntryPointKind> knownEntryPoints();
 
-/// The entries built by default for `module`: those marked byDefault whose
-/// source function exists.
+/// The entries built by default for `module`: those whose source function
+/// exists, training forms only where the source holds BatchNorm or Dropout.
 std::vector<std::string> supportedEntryPoints(mlir::ModuleOp module);
 
 /// Replaces the model functions by the requested entry functions, each cloned

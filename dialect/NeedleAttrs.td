@@ -38,6 +38,14 @@ def Needle_ConstantAttr : Needle_Attr<"Constant", "constant"> {
   let parameters = (ins Needle_F64Param:$value);
   let assemblyFormat = "`<` struct(params) `>`";
 }
+def Needle_SeedAttr : Needle_Attr<"Seed", "seed"> {
+  let summary = "every element the runtime's seed";
+  let description = [{
+    The seed the runtime creates the module's variables with. It keys the
+    counter-based random streams of compiled code (dropout masks), so runs
+    with the same seed are reproducible and a checkpoint carries its streams.
+  }];
+}
 def Needle_RandAttr : Needle_Attr<"Rand", "rand"> {
   let summary = "uniform in [low, high): u * (high - low) + low";
   let parameters = (ins Needle_F64Param:$low, Needle_F64Param:$high);
@@ -69,7 +77,8 @@ def Needle_XavierNormalAttr : Needle_FanInitAttr<"XavierNormal", "xavier_normal"
 
 def Needle_InitializerAttr : Attr<CPred<[{
     ::llvm::isa<::mlir::needle::ZerosAttr, ::mlir::needle::OnesAttr,
-                ::mlir::needle::ConstantAttr, ::mlir::needle::RandAttr,
+                ::mlir::needle::ConstantAttr, ::mlir::needle::SeedAttr,
+                ::mlir::needle::RandAttr,
                 ::mlir::needle::RandnAttr, ::mlir::needle::KaimingUniformAttr,
                 ::mlir::needle::KaimingNormalAttr, ::mlir::needle::XavierUniformAttr,
                 ::mlir::needle::XavierNormalAttr>($_self)}]>,

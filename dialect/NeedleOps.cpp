@@ -16,6 +16,8 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallSet.h"
 
+#include <limits>
+
 using namespace mlir;
 using namespace mlir::needle;
 
@@ -615,10 +617,21 @@ LogicalResult BatchNormTrainGradOp::inferReturnTypes(MLIRContext *,
 // dropout, one_hot, softmax_loss
 //===----------------------------------------------------------------------===//
 
-LogicalResult DropoutOp::verify() {
-  double p = getP().convertToDouble();
-  if (!(p >= 0.0 && p < 1.0))
-    return emitOpError("probability p must be in [0, 1), got ") << p;
+static LogicalResult verifyDropoutProbability(Operation *op, APFloat p) {
+  double value = p.convertToDouble();
+  if (!(value >= 0.0 && value < 1.0))
+    return op->emitOpError("probability p must be in [0, 1), got ") << value;
+  return success();
+}
+
+LogicalResult DropoutOp::verify() { return verifyDropoutProbability(*this, getP()); }
+
+LogicalResult DropoutMaskOp::verify() {
+  if (failed(verifyDropoutProbability(*this, getP())))
+    return failure();
+  int64_t stream = getStreamAttr().getInt();
+  if (stream < 0 || stream > std::numeric_limits<uint32_t>::max())
+    return emitOpError("stream must be in [0, 2^32), got ") << stream;
   return success();
 }
 
@@ -678,6 +691,14 @@ LogicalResult VariableOp::verify() {
     return emitOpError("parameter ") << getSymNameAttr()
                                      << " must have a float element type, got "
                                      << type.getElementType();
+  if (llvm::isa<SeedAttr>(getInitializer())) {
+    auto integer = llvm::dyn_cast<IntegerType>(type.getElementType());
+    if (!integer || integer.getWidth() < 32)
+      return emitOpError("initializer #needle.seed needs an integer element type "
+                         "of at least 32 bits, variable ")
+             << getSymNameAttr() << " has " << type.getElementType();
+    return success();
+  }
   bool isRandom = !llvm::isa<ZerosAttr, OnesAttr, ConstantAttr>(getInitializer());
   if (isRandom && !isFloat)
     return emitOpError("random initializer ")

@@ -224,10 +224,13 @@ def Needle_BatchNormOp : Needle_Op<"batch_norm", [Pure, InferTypeOpAdaptor]> {
     `bias`, `running_mean` and `running_var` of shape (C). Its meaning depends
     on the mode: `needle-specialize` rewrites it into `batch_norm_train` plus
     writes of the running statistics, or into `batch_norm_infer`.
+    `unbiased_running_var` carries over to the training form (PyTorch's
+    running-variance update, for interop).
   }];
   let arguments = !con(Needle_BatchNormOperands,
       (ins DefaultValuedAttr<F64Attr, "1e-5">:$eps,
-           DefaultValuedAttr<F64Attr, "0.1">:$momentum));
+           DefaultValuedAttr<F64Attr, "0.1">:$momentum,
+           UnitAttr:$unbiased_running_var));
   let results = (outs Needle_FloatTensor:$y);
   let assemblyFormat = Needle_BatchNormFormat;
   let hasVerifier = 1;
@@ -299,6 +302,34 @@ def Needle_DropoutOp : Needle_Op<"dropout", [SameOperandsAndResultType]> {
   let arguments = (ins Needle_FloatTensor:$x, F64Attr:$p);
   let results = (outs Needle_FloatTensor:$result);
   let assemblyFormat = "$x `,` $p attr-dict `:` type($x)";
+  let hasVerifier = 1;
+}
+
+// A rank-0 i64 tensor: the seed and step counter of random streams.
+def Needle_CounterTensor : Type<
+    And<[RankedTensorOf<[I64]>.predicate, HasAnyRankOfPred<[0]>]>,
+    "0-d tensor of i64", "::mlir::RankedTensorType"> {
+  let builderCall = "::mlir::RankedTensorType::get({}, $_builder.getI64Type())";
+}
+
+def Needle_DropoutMaskOp : Needle_Op<"dropout_mask",
+    [Pure, AllTypesMatch<["x", "mask"]>]> {
+  let summary = "Dropout's training-form mask, from a counter-based generator";
+  let description = [{
+    The mask that training-form Dropout multiplies `x` by: for the element at
+    row-major index `i` of `x`, the first word `r` of Philox4x32-10 with
+    counter (i, stream, step mod 2^32, step div 2^32) and key
+    (seed mod 2^32, seed div 2^32) gives 0 when r < p * 2^32 and 1 / (1 - p)
+    otherwise. Only the shape of `x` is used. `seed` and `step` are rank-0
+    i64 tensors (the runtime seed and a step counter, both buffers): the same
+    seed, step and stream give the same mask, and masks never repeat across
+    steps or across the dropout layers of a model (one `stream` each).
+    Tensors of more than 2^32 elements are undefined.
+  }];
+  let arguments = (ins Needle_FloatTensor:$x, Needle_CounterTensor:$seed,
+      Needle_CounterTensor:$step, F64Attr:$p, I64Attr:$stream);
+  let results = (outs Needle_FloatTensor:$mask);
+  let assemblyFormat = "$x `,` $seed `,` $step attr-dict `:` type($x)";
   let hasVerifier = 1;
 }
 

@@ -17,6 +17,7 @@ constexpr KindName kKinds[] = {
     {Kind::zeros, "zeros"},
     {Kind::ones, "ones"},
     {Kind::constant, "constant"},
+    {Kind::seed, "seed"},
     {Kind::rand, "rand"},
     {Kind::randn, "randn"},
     {Kind::kaimingUniform, "kaiming_uniform"},
@@ -135,7 +136,8 @@ std::string describeInitializer(const InitializerSpec &spec) {
   const char *name = initializerKindName(spec.kind);
   switch (spec.kind) {
   case Kind::zeros:
-  case Kind::ones: return name;
+  case Kind::ones:
+  case Kind::seed: return name;
   case Kind::constant:
     std::snprintf(buffer, sizeof buffer, "%s(value=%g)", name, spec.value);
     break;
@@ -175,6 +177,7 @@ void fillInitializer(Tensor &tensor, const InitializerSpec &spec,
   case Kind::zeros: fill(tensor, [] { return 0.0; }); return;
   case Kind::ones: fill(tensor, [] { return 1.0; }); return;
   case Kind::constant: fill(tensor, [&] { return spec.value; }); return;
+  case Kind::seed: fill(tensor, [&] { return double(random.initialSeed()); }); return;
   case Kind::rand: uniform(spec.low, spec.high); return;
   case Kind::randn: normal(spec.mean, spec.std); return;
   case Kind::kaimingUniform: {

@@ -18,6 +18,7 @@ struct InitializerSpec {
     zeros,
     ones,
     constant,
+    seed,
     rand,
     randn,
     kaimingUniform,
@@ -45,8 +46,10 @@ StatusOr<InitializerSpec> parseInitializer(const JsonValue &json);
 std::string describeInitializer(const InitializerSpec &spec);
 
 /// Fills every element of `tensor` (row-major) from `spec`, drawing from
-/// `random` only for the random kinds. Integer dtypes truncate toward zero
-/// (numpy's astype) and saturate instead of overflowing.
+/// `random` only for the random kinds; `seed` fills in the seed `random` was
+/// created with (it keys the artifact's counter-based random streams).
+/// Integer dtypes truncate toward zero (numpy's astype) and saturate instead
+/// of overflowing.
 void fillInitializer(Tensor &tensor, const InitializerSpec &spec,
                      RandomState &random);
 

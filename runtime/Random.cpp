@@ -12,6 +12,7 @@ constexpr uint32_t kLowerMask = 0x7fffffffu;
 } // namespace
 
 void RandomState::seed(uint32_t seed) {
+  initialSeed_ = seed;
   // init_genrand, which numpy's mt19937_seed is.
   state_[0] = seed;
   for (int i = 1; i < kStateSize; ++i)

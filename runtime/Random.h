@@ -13,6 +13,8 @@ public:
   explicit RandomState(uint32_t seed = 0) { this->seed(seed); }
   /// Resets the generator and drops the cached normal value, as numpy does.
   void seed(uint32_t seed);
+  /// The seed last given to seed().
+  uint32_t initialSeed() const { return initialSeed_; }
 
   /// The next raw MT19937 output.
   uint32_t nextUInt32();
@@ -27,6 +29,7 @@ private:
   static constexpr int kStateSize = 624;
   void regenerate();
 
+  uint32_t initialSeed_ = 0;
   uint32_t state_[kStateSize];
   int position_ = kStateSize;
   bool hasCachedNormal_ = false;

@@ -12,6 +12,7 @@
 #include "dialect/NeedleOps.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 namespace mlir::needle {
@@ -28,15 +29,8 @@ struct ConvertNeedleToLinalg : impl::ConvertNeedleToLinalgBase<ConvertNeedleToLi
     // rather than as a generic legalization failure.
     bool unspecialised = false;
     func.walk([&](Operation *op) {
-      if (isa<BatchNormOp>(op)) {
+      if (isa<BatchNormOp, DropoutOp>(op)) {
         op->emitOpError("must be specialised (needle-specialize) before lowering");
-        unspecialised = true;
-      } else if (isa<DropoutOp>(op)) {
-        // After needle-specialize{mode=train} dropout keeps its training
-        // meaning, which needs a random-mask generator not written yet.
-        op->emitOpError("has no lowering of its training form yet (random masks); "
-                        "in inference form (needle-specialize{mode=infer}) it is the "
-                        "identity");
         unspecialised = true;
       }
     });
@@ -48,6 +42,11 @@ struct ConvertNeedleToLinalg : impl::ConvertNeedleToLinalgBase<ConvertNeedleToLi
                            func::FuncDialect, linalg::LinalgDialect, math::MathDialect,
                            tensor::TensorDialect>();
     target.addIllegalDialect<NeedleDialect>();
+    // Training forms count steps with arith on rank-0 tensors, which does not
+    // bufferise: those become generics too.
+    target.addDynamicallyLegalDialect<arith::ArithDialect>(
+        [](Operation *op) { return !OpTrait::hasElementwiseMappableTraits(op) ||
+                                   !llvm::any_of(op->getResultTypes(), llvm::IsaPred<RankedTensorType>); });
     target.addLegalOp<VariableOp, ReadOp, WriteOp>();
 
     RewritePatternSet patterns(context);
@@ -57,6 +56,8 @@ struct ConvertNeedleToLinalg : impl::ConvertNeedleToLinalgBase<ConvertNeedleToLi
     populateMatmulToLinalgPatterns(patterns);
     populateBatchNormToLinalgPatterns(patterns);
     populateLossToLinalgPatterns(patterns);
+    populateDropoutToLinalgPatterns(patterns);
+    linalg::populateElementwiseToLinalgConversionPatterns(patterns);
     if (failed(applyPartialConversion(func, target, std::move(patterns))))
       signalPassFailure();
   }

@@ -32,6 +32,9 @@ void populateBatchNormToLinalgPatterns(RewritePatternSet &patterns);
 /// one_hot softmax_loss.
 void populateLossToLinalgPatterns(RewritePatternSet &patterns);
 
+/// dropout_mask (Philox4x32-10).
+void populateDropoutToLinalgPatterns(RewritePatternSet &patterns);
+
 } // namespace mlir::needle
 
 #endif // NEEDLE_COMPILER_CONVERSION_PATTERNS_H

@@ -60,6 +60,7 @@ static json::Object initializerSpec(Attribute init) {
         return json::Object{{"kind", "constant"},
                             {"value", a.getValue().convertToDouble()}};
       })
+      .Case([](SeedAttr) { return json::Object{{"kind", "seed"}}; })
       .Case([](RandAttr a) {
         return json::Object{{"kind", "rand"},
                             {"low", a.getLow().convertToDouble()},

@@ -4,7 +4,7 @@
 
 include "mlir/Pass/PassBase.td"
 
-def NeedleSpecialize : Pass<"needle-specialize", "::mlir::func::FuncOp"> {
+def NeedleSpecialize : Pass<"needle-specialize", "::mlir::ModuleOp"> {
   let summary = "Rewrite mode-agnostic BatchNorm and Dropout for training or inference";
   let description = [{
     Traced models hold `needle.batch_norm` and `needle.dropout`, whose meaning
@@ -12,13 +12,20 @@ def NeedleSpecialize : Pass<"needle-specialize", "::mlir::func::FuncOp"> {
     `batch_norm_infer` (running statistics, no state change) and dropout the
     identity. With `mode=train`, batch_norm becomes `batch_norm_train` followed
     by writes of the new running statistics to the buffers they were read
-    from; dropout keeps its training meaning.
+    from, and dropout multiplies by a `dropout_mask` keyed by two buffers the
+    pass declares: `dropout.seed` (the runtime seed) and `dropout.step` (a
+    counter the function increments once per call), with one stream per
+    dropout of the function in program order. `func` restricts the pass to
+    one function; by default every function is specialised.
   }];
   let options = [
     Option<"mode", "mode", "std::string", /*default=*/"\"infer\"",
            "`train` or `infer`">,
+    Option<"func", "func", "std::string", /*default=*/"\"\"",
+           "the function to specialise (default: all)">,
   ];
-  let dependentDialects = ["::mlir::needle::NeedleDialect"];
+  let dependentDialects = ["::mlir::needle::NeedleDialect",
+                           "::mlir::arith::ArithDialect"];
 }
 
 def NeedleVariablesToArguments : Pass<"needle-variables-to-arguments", "::mlir::ModuleOp"> {

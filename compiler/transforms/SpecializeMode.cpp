@@ -3,12 +3,16 @@
 // BatchNorm1d and Dropout are traced mode-agnostic; this pass picks their
 // training or inference meaning. Running statistics are buffers: in training
 // the new values are written back to the variables they were read from.
+// Dropout's training form needs random bits: a counter-based generator keyed
+// by the runtime seed and a per-call step counter, both buffers, so a run is
+// reproducible from its seed and a checkpoint resumes the same streams.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/transforms/Passes.h"
 #include "dialect/NeedleOps.h"
 
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/IR/SymbolTable.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::needle {
@@ -16,6 +20,9 @@ namespace mlir::needle {
 #include "compiler/transforms/Passes.h.inc"
 
 namespace {
+
+constexpr StringLiteral kSeedVariable = "dropout.seed";
+constexpr StringLiteral kStepVariable = "dropout.step";
 
 struct BatchNormToInfer : OpRewritePattern<BatchNormOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -46,7 +53,7 @@ struct BatchNormToTrain : OpRewritePattern<BatchNormOp> {
     auto train = BatchNormTrainOp::create(
         rewriter, op.getLoc(), op.getX(), op.getWeight(), op.getBias(),
         op.getRunningMean(), op.getRunningVar(), op.getEpsAttr(), op.getMomentumAttr(),
-        /*unbiased_running_var=*/nullptr);
+        op.getUnbiasedRunningVarAttr());
     WriteOp::create(rewriter, op.getLoc(), meanRead.getVariableAttr(),
                     train.getNewRunningMean());
     WriteOp::create(rewriter, op.getLoc(), varRead.getVariableAttr(),
@@ -55,6 +62,56 @@ struct BatchNormToTrain : OpRewritePattern<BatchNormOp> {
     return success();
   }
 };
+
+/// The rank-0 i64 buffer `name`, declared at the end of the module unless the
+/// model already has it with that type.
+FailureOr<VariableOp> getOrDeclareCounter(ModuleOp module, StringRef name,
+                                          Attribute initializer) {
+  auto type = RankedTensorType::get({}, IntegerType::get(module.getContext(), 64));
+  if (Operation *existing = SymbolTable::lookupSymbolIn(module, name)) {
+    auto variable = dyn_cast<VariableOp>(existing);
+    if (!variable || variable.getTensorType() != type ||
+        variable.getKind() != VariableKind::buffer)
+      return existing->emitError() << "@\"" << name
+                                   << "\" is reserved for dropout's random stream "
+                                      "(a buffer of type "
+                                   << type << ")";
+    return variable;
+  }
+  auto builder = OpBuilder::atBlockEnd(module.getBody());
+  return VariableOp::create(builder, module.getLoc(), name, type,
+                            VariableKind::buffer, initializer);
+}
+
+/// Rewrites every dropout of `func` into x * dropout_mask(x, seed, step) with
+/// stream i for the i-th dropout in program order, and increments the step
+/// counter once on entry (masks use the value read before the increment).
+LogicalResult specialiseDropoutsForTraining(func::FuncOp func, VariableOp seedVariable,
+                                            VariableOp stepVariable) {
+  SmallVector<DropoutOp> dropouts;
+  func.walk([&](DropoutOp op) { dropouts.push_back(op); });
+  if (dropouts.empty())
+    return success();
+
+  IRRewriter rewriter(func.getContext());
+  Location loc = func.getLoc();
+  rewriter.setInsertionPointToStart(&func.getBody().front());
+  Value seed = ReadOp::create(rewriter, loc, seedVariable);
+  Value step = ReadOp::create(rewriter, loc, stepVariable);
+  auto stepType = cast<RankedTensorType>(step.getType());
+  Value one = arith::ConstantOp::create(
+      rewriter, loc, DenseElementsAttr::get(stepType, rewriter.getI64IntegerAttr(1)));
+  Value next = arith::AddIOp::create(rewriter, loc, step, one);
+  WriteOp::create(rewriter, loc, stepVariable.getSymName(), next);
+
+  for (auto [stream, op] : llvm::enumerate(dropouts)) {
+    rewriter.setInsertionPoint(op);
+    Value mask = DropoutMaskOp::create(rewriter, op.getLoc(), op.getX(), seed, step,
+                                       op.getPAttr(), rewriter.getI64IntegerAttr(stream));
+    rewriter.replaceOpWithNewOp<MulOp>(op, op.getX(), mask);
+  }
+  return success();
+}
 
 struct NeedleSpecialize : impl::NeedleSpecializeBase<NeedleSpecialize> {
   using Base::Base;
@@ -74,17 +131,47 @@ struct NeedleSpecialize : impl::NeedleSpecializeBase<NeedleSpecialize> {
   }
 
   void runOnOperation() override {
-    if (failed(applyPatternsGreedily(getOperation(), patterns)))
+    ModuleOp module = getOperation();
+    SmallVector<func::FuncOp> funcs;
+    for (auto f : module.getOps<func::FuncOp>())
+      if (func.empty() || f.getSymName() == func)
+        funcs.push_back(f);
+    if (funcs.empty()) {
+      module.emitError() << "needle-specialize: no function @" << func;
       return signalPassFailure();
+    }
+
+    for (func::FuncOp f : funcs) {
+      if (failed(applyPatternsGreedily(f, patterns)))
+        return signalPassFailure();
+      if (mode == "train" && failed(specialiseDropouts(f)))
+        return signalPassFailure();
+    }
 
     // A batch_norm left over has no buffers to update: say which one.
-    WalkResult result = getOperation().walk([](BatchNormOp op) {
-      op.emitOpError("cannot be specialised for training: running_mean and "
-                     "running_var must be read from buffer variables");
-      return WalkResult::interrupt();
-    });
-    if (result.wasInterrupted())
-      signalPassFailure();
+    for (func::FuncOp f : funcs) {
+      WalkResult result = f.walk([](BatchNormOp op) {
+        op.emitOpError("cannot be specialised for training: running_mean and "
+                       "running_var must be read from buffer variables");
+        return WalkResult::interrupt();
+      });
+      if (result.wasInterrupted())
+        return signalPassFailure();
+    }
+  }
+
+  LogicalResult specialiseDropouts(func::FuncOp f) {
+    if (!f.walk([](DropoutOp) { return WalkResult::interrupt(); }).wasInterrupted())
+      return success();
+    ModuleOp module = getOperation();
+    MLIRContext *context = module.getContext();
+    FailureOr<VariableOp> seed =
+        getOrDeclareCounter(module, kSeedVariable, SeedAttr::get(context));
+    FailureOr<VariableOp> step =
+        getOrDeclareCounter(module, kStepVariable, ZerosAttr::get(context));
+    if (failed(seed) || failed(step))
+      return failure();
+    return specialiseDropoutsForTraining(f, *seed, *step);
   }
 
   FrozenRewritePatternSet patterns;

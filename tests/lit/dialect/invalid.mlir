@@ -823,6 +823,38 @@ func.func @dropout_negative_p(%x: tensor<2x4xf32>) {
 
 // -----
 
+func.func @dropout_mask_p(%x: tensor<2x4xf32>, %s: tensor<i64>) {
+  // expected-error @+1 {{'needle.dropout_mask' op probability p must be in [0, 1), got 1.500000e+00}}
+  %0 = needle.dropout_mask %x, %s, %s {p = 1.5, stream = 0} : tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @dropout_mask_stream(%x: tensor<2x4xf32>, %s: tensor<i64>) {
+  // expected-error @+1 {{'needle.dropout_mask' op stream must be in [0, 2^32), got -1}}
+  %0 = needle.dropout_mask %x, %s, %s {p = 0.5, stream = -1} : tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @dropout_mask_seed_type(%x: tensor<2x4xf32>, %s: tensor<2xi64>) {
+  // expected-error @+1 {{'needle.dropout_mask' op operand #1 must be 0-d tensor of i64, but got 'tensor<2xi64>'}}
+  %0 = "needle.dropout_mask"(%x, %s, %s) {p = 0.5 : f64, stream = 0 : i64} : (tensor<2x4xf32>, tensor<2xi64>, tensor<2xi64>) -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @dropout_mask_result(%x: tensor<2x4xf32>, %s: tensor<i64>) {
+  // expected-error @+1 {{'needle.dropout_mask' op failed to verify that all of {x, mask} have same type}}
+  %0 = "needle.dropout_mask"(%x, %s, %s) {p = 0.5 : f64, stream = 0 : i64} : (tensor<2x4xf32>, tensor<i64>, tensor<i64>) -> tensor<2x4xf64>
+  return
+}
+
+// -----
+
 func.func @dropout_result_type(%x: tensor<?x4xf32>) {
   // expected-error @+2 {{'needle.dropout' op inferred type(s) 'tensor<?x4xf32>' are incompatible with return type(s) of operation 'tensor<2x4xf32>'}}
   // expected-error @+1 {{failed to infer returned types}}
@@ -945,6 +977,11 @@ needle.variable buffer @b : tensor<4xi32> = #needle.rand<low = 0.0, high = 1.0>
 
 // expected-error @+1 {{'needle.variable' op random initializer #needle.kaiming_uniform<fan_in = 4, fan_out = 4, gain = 1.000000e+00> needs a float element type, variable "s" has 'i64'}}
 needle.variable optimizer_state @s : tensor<4x4xi64> = #needle.kaiming_uniform<fan_in = 4, fan_out = 4, gain = 1.0>
+
+// -----
+
+// expected-error @+1 {{'needle.variable' op initializer #needle.seed needs an integer element type of at least 32 bits, variable "seed" has 'f32'}}
+needle.variable buffer @seed : tensor<f32> = #needle.seed
 
 // -----
 

@@ -352,6 +352,20 @@ func.func @dropout(%x: tensor<?x4xf32>, %y: tensor<3xf64>) {
 
 // -----
 
+// CHECK-LABEL: func.func @dropout_mask
+// CHECK-SAME:    (%[[X:.*]]: tensor<?x4xf32>, %[[S:.*]]: tensor<i64>, %[[T:.*]]: tensor<i64>, %[[Y:.*]]: tensor<3xf64>)
+// CHECK:         needle.dropout_mask %[[X]], %[[S]], %[[T]] {p = 5.000000e-01 : f64, stream = 0 : i64} : tensor<?x4xf32>
+// CHECK:         needle.dropout_mask %[[Y]], %[[S]], %[[T]] {p = 0.000000e+00 : f64, stream = 7 : i64} : tensor<3xf64>
+// GENERIC-LABEL: sym_name = "dropout_mask"
+// GENERIC:       "needle.dropout_mask"(%{{.*}}, %{{.*}}, %{{.*}}) <{p = 5.000000e-01 : f64, stream = 0 : i64}> : (tensor<?x4xf32>, tensor<i64>, tensor<i64>) -> tensor<?x4xf32>
+func.func @dropout_mask(%x: tensor<?x4xf32>, %s: tensor<i64>, %t: tensor<i64>, %y: tensor<3xf64>) {
+  %0 = needle.dropout_mask %x, %s, %t {p = 0.5, stream = 0} : tensor<?x4xf32>
+  %1 = needle.dropout_mask %y, %s, %t {p = 0.0, stream = 7} : tensor<3xf64>
+  return
+}
+
+// -----
+
 // CHECK-LABEL: func.func @one_hot
 // CHECK-SAME:    (%[[L:.*]]: tensor<?xi64>, %[[M:.*]]: tensor<2x3xi32>)
 // CHECK:         needle.one_hot %[[L]], 10 : tensor<?xi64> -> tensor<?x10xf32>

@@ -63,6 +63,7 @@ module @exact_floats {
 // CHECK:         needle.variable parameter @weight : tensor<10x5xf32> = #needle.kaiming_uniform<fan_in = 10, fan_out = 5, gain = 1.000000e+00>
 // CHECK:         needle.variable buffer @running_var : tensor<5xf32> = #needle.ones
 // CHECK:         needle.variable buffer @num_batches : tensor<i64> = #needle.zeros
+// CHECK:         needle.variable buffer @seed : tensor<i64> = #needle.seed
 // CHECK:         needle.variable buffer @labels : tensor<3xi32> = #needle.constant<value = 7.000000e+00>
 // CHECK:         needle.variable optimizer_state @adam_m : tensor<10x5xf32> = #needle.zeros
 // CHECK:         needle.variable optimizer_state @adam_v : tensor<10x5xf32> = #needle.zeros
@@ -73,6 +74,7 @@ module @kinds {
   needle.variable parameter @weight : tensor<10x5xf32> = #needle.kaiming_uniform<fan_in = 10, fan_out = 5, gain = 1.0>
   needle.variable buffer @running_var : tensor<5xf32> = #needle.ones
   needle.variable buffer @num_batches : tensor<i64> = #needle.zeros
+  needle.variable buffer @seed : tensor<i64> = #needle.seed
   needle.variable buffer @labels : tensor<3xi32> = #needle.constant<value = 7.0>
   needle.variable optimizer_state @adam_m : tensor<10x5xf32> = #needle.zeros
   needle.variable optimizer_state @adam_v : tensor<10x5xf32> = #needle.zeros

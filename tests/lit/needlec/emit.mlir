@@ -8,7 +8,7 @@
 // RUN: not needlec %s --emit=so 2>&1 | FileCheck %s --check-prefix=NOOUT
 // RUN: not needlec %s --entry=train_step --emit=needle 2>&1 | FileCheck %s --check-prefix=BADENTRY
 // RUN: needlec %s --entry=forward_train --emit=needle | FileCheck %s --check-prefix=TRAIN
-// RUN: not needlec %s --entry=forward_train -o %t.train.so 2>&1 | FileCheck %s --check-prefix=DROPOUT
+// RUN: needlec %s -o %t.default.so && needle-run %t.default.so --list | FileCheck %s --check-prefix=DEFAULT
 
 needle.variable parameter @w : tensor<3xf32> = #needle.ones
 needle.variable buffer @rm : tensor<3xf32> = #needle.zeros
@@ -26,12 +26,15 @@ func.func @forward(%x: tensor<?x3xf32>) -> tensor<?x3xf32> {
   return %r : tensor<?x3xf32>
 }
 
-// The model functions are replaced by the entry points, in inference form.
-// NEEDLE-NOT:  func.func @forward
+// The model functions are replaced by the entry points: forward_train (the
+// model has BatchNorm and Dropout) and infer.
+// NEEDLE-NOT:  func.func @forward(
 // NEEDLE-LABEL: func.func @infer
 // NEEDLE:        needle.batch_norm_infer
 // NEEDLE-NOT:    needle.dropout
 // NEEDLE:        needle.relu
+// NEEDLE-LABEL: func.func @forward_train
+// NEEDLE:        needle.batch_norm_train
 
 // Variables are arguments in declaration order; the function records them.
 // LINALG-LABEL: func.func @infer
@@ -52,12 +55,21 @@ func.func @forward(%x: tensor<?x3xf32>) -> tensor<?x3xf32> {
 // NOOUT: needlec: error: -o is required for --emit=obj and --emit=so
 // BADENTRY: error: unknown entry point 'train_step' (known: infer, forward_train)
 
-// The training form: batch statistics, running statistics written back.
+// The training form: batch statistics, running statistics written back,
+// dropout masks keyed by the runtime seed and a step counter.
 // TRAIN-LABEL: func.func @forward_train
+// TRAIN:         %[[SEED:.*]] = needle.read @dropout.seed
 // TRAIN:         %{{.*}}, %{{.*}}, %{{.*}}, %[[M:.*]], %[[V:.*]] = needle.batch_norm_train
 // TRAIN-NEXT:    needle.write @rm, %[[M]]
 // TRAIN-NEXT:    needle.write @rv, %[[V]]
-// TRAIN:         needle.dropout
+// TRAIN:         %[[MASK:.*]] = needle.dropout_mask %{{.*}}, %[[SEED]], %{{.*}} {p = 5.000000e-01 : f64, stream = 0 : i64}
+// TRAIN:         needle.mul %{{.*}}, %[[MASK]]
+// TRAIN-DAG:   needle.variable buffer @dropout.seed : tensor<i64> = #needle.seed
+// TRAIN-DAG:   needle.variable buffer @dropout.step : tensor<i64> = #needle.zeros
 
-// Dropout's training form does not lower yet: a clear error, no artifact.
-// DROPOUT: error: 'needle.dropout' op has no lowering of its training form yet
+// Without --entry, a model with BatchNorm or Dropout gets both forms.
+// DEFAULT:      infer(input0: f32[?, 3]) -> (output0: f32[?, 3])
+// DEFAULT-NEXT: forward_train(input0: f32[?, 3]) -> (output0: f32[?, 3])
+// DEFAULT-NEXT:   writes: dropout.step, rm, rv
+// DEFAULT:      dropout.seed: buffer i64[], seed
+// DEFAULT:      dropout.step: buffer i64[], zeros

@@ -142,4 +142,15 @@ TEST(Initializers, Describes) {
             "rand(low=-1, high=1)");
 }
 
+/// `seed` writes the module's seed (it keys compiled random streams) and
+/// draws nothing, so the variables after it initialise as without it.
+TEST(Initializers, SeedIsTheRuntimeSeedAndDrawsNothing) {
+  RandomState random(4242), untouched(4242);
+  Tensor seed = *Tensor::zeros(DType::i64, {});
+  fillInitializer(seed, spec(R"({"kind": "seed"})"), random);
+  EXPECT_EQ(seed.dataAs<int64_t>()[0], 4242);
+  EXPECT_EQ(random.nextUInt32(), untouched.nextUInt32());
+  EXPECT_EQ(describeInitializer(spec(R"({"kind": "seed"})")), "seed");
+}
+
 } // namespace

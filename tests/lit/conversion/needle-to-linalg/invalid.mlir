@@ -3,7 +3,7 @@
 // Mode-agnostic ops have no single meaning to lower: each one is named.
 
 func.func @dropout(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
-  // expected-error @+1 {{'needle.dropout' op has no lowering of its training form yet (random masks)}}
+  // expected-error @+1 {{'needle.dropout' op must be specialised (needle-specialize) before lowering}}
   %0 = needle.dropout %x, 0.1 : tensor<?x4xf32>
   return %0 : tensor<?x4xf32>
 }
