@@ -29,12 +29,18 @@ LogicalResult compile(ModuleOp module, const CompileOptions &options,
     return module.emitError() << "target '" << options.target
                               << "' is not supported by this needlec (known: cpu)";
   std::vector<std::string> entries = options.entries;
+  bool freeze = !options.freezeCheckpoint.empty();
   if (entries.empty())
-    entries = supportedEntryPoints(module);
+    entries = freeze ? std::vector<std::string>{"infer"} : supportedEntryPoints(module);
   if (entries.empty())
     return module.emitError("the model has no function an entry point is built from "
                             "(@forward for infer)");
   if (failed(buildEntryPoints(module, entries)))
+    return failure();
+  if (freeze && failed(runPipeline(module, options, [&](OpPassManager &pm) {
+        buildFreezePipeline(pm, options.freezeCheckpoint);
+        return success();
+      })))
     return failure();
   if (options.emit == EmitStage::Needle) {
     module.print(textOutput);

@@ -22,6 +22,9 @@ struct CompileOptions {
   /// Empty: every entry point the model supports.
   std::vector<std::string> entries;
   EmitStage emit = EmitStage::SharedLibrary;
+  /// A .safetensors checkpoint whose values are baked in as constants: the
+  /// artifact is inference-only and holds no variables.
+  std::string freezeCheckpoint;
   /// Applies command-line pass-manager options (IR printing, timing).
   std::function<mlir::LogicalResult(mlir::PassManager &)> configurePassManager;
 };

@@ -18,6 +18,16 @@ void buildNeedleToLinalgPipeline(OpPassManager &pm) {
   pm.addPass(createCSEPass());
 }
 
+void buildFreezePipeline(OpPassManager &pm, StringRef checkpoint) {
+  mlir::needle::NeedleFreezeVariablesOptions options;
+  options.checkpointPath = checkpoint.str();
+  pm.addPass(mlir::needle::createNeedleFreezeVariables(options));
+  pm.addPass(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(mlir::needle::createNeedleFoldBatchNorm());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
 // Verified on 22.1.8 (MLIR22-NOTES.md): full-unroll avoids allocas in loops;
 // lower-affine runs twice because expand-strided-metadata creates affine ops;
 // math ops without an LLVM intrinsic (tanh) become libm calls.

@@ -10,6 +10,11 @@ namespace needle {
 /// arguments, element-wise chains fused.
 void buildNeedleToLinalgPipeline(mlir::OpPassManager &pm);
 
+/// Inference entries with every variable replaced by its value in
+/// `checkpoint`, constants folded, and BatchNorm folded into the Linear
+/// before it.
+void buildFreezePipeline(mlir::OpPassManager &pm, llvm::StringRef checkpoint);
+
 /// linalg on tensors -> LLVM dialect for the host CPU: one-shot
 /// bufferisation, ownership-based deallocation (results are owned by the
 /// caller), loops, and the conversions to LLVM.

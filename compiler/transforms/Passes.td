@@ -28,6 +28,35 @@ def NeedleSpecialize : Pass<"needle-specialize", "::mlir::ModuleOp"> {
                            "::mlir::arith::ArithDialect"];
 }
 
+def NeedleFreezeVariables : Pass<"needle-freeze-variables", "::mlir::ModuleOp"> {
+  let summary = "Replace every variable by its value in a checkpoint";
+  let description = [{
+    For an inference-only artifact: each `needle.read` becomes an
+    `arith.constant` holding the variable's value in the `.safetensors`
+    checkpoint (which must hold every variable with its dtype and shape;
+    other tensors are ignored), and the declarations are removed. A
+    `needle.write` is an error: frozen state cannot change.
+  }];
+  let options = [
+    Option<"checkpointPath", "checkpoint", "std::string", /*default=*/"",
+           "the .safetensors checkpoint to take the values from">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
+def NeedleFoldBatchNorm : Pass<"needle-fold-batch-norm", "::mlir::func::FuncOp"> {
+  let summary = "Fold inference BatchNorm into the Linear before it";
+  let description = [{
+    `batch_norm_infer(x @ W + broadcast(b), w, bn_b, mean, var)` with every
+    parameter constant (after needle-freeze-variables) becomes
+    `x @ W' + broadcast(b')` with `s = w / sqrt(var + eps)`, `W' = W * s`
+    (per output column) and `b' = (b - mean) * s + bn_b`; without a Linear
+    bias, `b' = bn_b - mean * s`. The folded values are computed in double
+    and rounded once. The Linear's result must have no other user.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 def NeedleVariablesToArguments : Pass<"needle-variables-to-arguments", "::mlir::ModuleOp"> {
   let summary = "Pass the variables each public function uses as trailing arguments";
   let description = [{

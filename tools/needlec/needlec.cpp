@@ -34,6 +34,11 @@ static cl::opt<needle::EmitStage> emit(
 static cl::list<std::string> entries("entry",
                                      cl::desc("Entry point to build: infer, forward_train "
                                               "(repeatable; default: infer)"));
+static cl::opt<std::string> freeze(
+    "freeze",
+    cl::desc("Bake the variables of this .safetensors checkpoint in as constants "
+             "(an inference-only artifact; BatchNorm folds into the Linear before it)"),
+    cl::value_desc("checkpoint"), cl::init(""));
 static cl::opt<std::string> cpu("cpu", cl::desc("native, generic, or an LLVM CPU name"),
                                 cl::init("native"));
 static cl::opt<unsigned> optLevel("O", cl::desc("Optimisation level 0-3 (default 3)"),
@@ -92,6 +97,7 @@ int main(int argc, char **argv) {
   options.codegen.optLevel = optLevel;
   options.entries.assign(entries.begin(), entries.end());
   options.emit = emit;
+  options.freezeCheckpoint = freeze;
   options.configurePassManager = [&](mlir::PassManager &pm) {
     pm.enableTiming(rootTiming);
     return mlir::applyPassManagerCLOptions(pm);
