@@ -33,3 +33,4 @@ module {
 #loc6 = loc("SoftmaxLoss")
 #loc7 = loc("0"(#loc1))
 #loc8 = loc("loss"(#loc6))
+

@@ -70,3 +70,4 @@ module {
 #loc11 = loc("3"(#loc1))
 #loc12 = loc("2"(#loc5))
 #loc13 = loc("loss"(#loc8))
+

@@ -275,3 +275,4 @@ module {
 #loc36 = loc("4.0"(#loc7))
 #loc37 = loc("4.1"(#loc5))
 #loc38 = loc("loss"(#loc10))
+

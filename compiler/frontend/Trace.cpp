@@ -38,6 +38,7 @@ void printModel(mlir::ModuleOp module, llvm::raw_ostream &os, llvm::StringRef he
   mlir::OpPrintingFlags flags;
   flags.enableDebugInfo(/*enable=*/true, /*prettyForm=*/false);
   module->print(os, flags);
+  os << "\n";
 }
 
 mlir::LogicalResult writeModelFile(mlir::ModuleOp module, llvm::StringRef path,

@@ -225,16 +225,15 @@ std::vector<Tensor> Tracer::beginFunction(StringRef name, ArrayRef<TensorSpec> i
   }
   Location loc = NameLoc::get(builder_.getStringAttr(name));
   SmallVector<Type> types;
-  for (const TensorSpec &input : inputs) {
-    RankedTensorType type;
-    if (!check([&]() -> LogicalResult {
-          type = RankedTensorType::getChecked([&] { return emitError(loc); },
-                                              input.shape,
-                                              toElementType(context_, input.dtype));
-          return success(static_cast<bool>(type));
-        }))
+  for (auto [i, input] : llvm::enumerate(inputs)) {
+    if (llvm::any_of(input.shape, [](int64_t size) { return size < 0 && size != kDynamic; })) {
+      failed_ = true;
+      emitError(loc) << "input #" << i << " of @" << name << " has shape "
+                     << mlir::needle::formatShape(input.shape)
+                     << ": sizes are non-negative or kDynamic";
       return std::vector<Tensor>(inputs.size());
-    types.push_back(type);
+    }
+    types.push_back(RankedTensorType::get(input.shape, toElementType(context_, input.dtype)));
   }
   builder_.setInsertionPointToEnd(module_->getBody());
   function_ = func::FuncOp::create(builder_, loc, name, builder_.getFunctionType(types, {}));
