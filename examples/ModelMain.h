@@ -18,6 +18,7 @@ inline int writeTracedModel(int argc, char **argv, const nn::Module &model,
     return 2;
   }
   mlir::MLIRContext context;
+  frontend::DiagnosticPrinter diagnostics(context);
   mlir::OwningOpRef<mlir::ModuleOp> module =
       frontend::trace(context, model, input, {loss});
   if (!module)

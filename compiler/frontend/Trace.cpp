@@ -29,6 +29,35 @@ mlir::OwningOpRef<mlir::ModuleOp> trace(mlir::MLIRContext &context,
   return tracer.finish();
 }
 
+/// "2.0.fn.1 (BatchNorm1d)" for a layer's location, the location otherwise.
+static void printLocation(mlir::Location loc, llvm::raw_ostream &os) {
+  if (auto name = llvm::dyn_cast<mlir::NameLoc>(loc)) {
+    os << name.getName().getValue();
+    if (auto kind = llvm::dyn_cast<mlir::NameLoc>(name.getChildLoc()))
+      os << " (" << kind.getName().getValue() << ")";
+    return;
+  }
+  os << loc;
+}
+
+DiagnosticPrinter::DiagnosticPrinter(mlir::MLIRContext &context, llvm::raw_ostream &os)
+    : handler_(&context, [&os](mlir::Diagnostic &diag) {
+        auto print = [&os](const mlir::Diagnostic &d, llvm::StringRef severity) {
+          printLocation(d.getLocation(), os);
+          os << ": " << severity << ": " << d.str() << "\n";
+        };
+        llvm::StringRef severity = diag.getSeverity() == mlir::DiagnosticSeverity::Error
+                                       ? "error"
+                                       : diag.getSeverity() == mlir::DiagnosticSeverity::Warning
+                                             ? "warning"
+                                             : "remark";
+        print(diag, severity);
+        for (const mlir::Diagnostic &note : diag.getNotes())
+          print(note, "note");
+        os.flush();
+        return mlir::success();
+      }) {}
+
 void printModel(mlir::ModuleOp module, llvm::raw_ostream &os, llvm::StringRef header) {
   llvm::SmallVector<llvm::StringRef> lines;
   header.split(lines, '\n');

@@ -20,7 +20,10 @@
 #include "compiler/frontend/Tensor.h"
 
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/OwningOpRef.h"
+
+#include "llvm/Support/raw_ostream.h"
 
 #include <optional>
 
@@ -40,6 +43,17 @@ mlir::OwningOpRef<mlir::ModuleOp> trace(mlir::MLIRContext &context,
                                         const nn::Module &model,
                                         const TensorSpec &input,
                                         const TraceOptions &options = {});
+
+/// While alive, prints each diagnostic of `context` to `os` as
+/// `<layer path> (<layer kind>): error: <message>`, then its notes.
+class DiagnosticPrinter {
+public:
+  explicit DiagnosticPrinter(mlir::MLIRContext &context,
+                             llvm::raw_ostream &os = llvm::errs());
+
+private:
+  mlir::ScopedDiagnosticHandler handler_;
+};
 
 /// Prints a traced model as a model file: `header` as `//` comment lines,
 /// then the module with its locations (module paths).
