@@ -23,7 +23,8 @@ inline int writeTracedModel(int argc, char **argv, const nn::Module &model,
       frontend::trace(context, model, input, {loss});
   if (!module)
     return 1;
-  return mlir::failed(frontend::writeModelFile(*module, argc == 2 ? argv[1] : "-", header))
+  return mlir::failed(
+             frontend::writeModelFile(*module, argc == 2 ? argv[1] : "-", header))
              ? 1
              : 0;
 }

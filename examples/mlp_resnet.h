@@ -9,9 +9,10 @@
 
 namespace needle::examples {
 
-inline nn::Sequential ResidualBlock(int64_t dim, int64_t hiddenDim,
-                                    const nn::LayerFactory &norm = nn::layer<nn::BatchNorm1d>(),
-                                    double dropProb = 0.1) {
+inline nn::Sequential
+ResidualBlock(int64_t dim, int64_t hiddenDim,
+              const nn::LayerFactory &norm = nn::layer<nn::BatchNorm1d>(),
+              double dropProb = 0.1) {
   return nn::Sequential{
       nn::Residual(nn::Sequential{nn::Linear(dim, hiddenDim), norm(hiddenDim), nn::ReLU(),
                                   nn::Dropout(dropProb), nn::Linear(hiddenDim, dim),
@@ -19,10 +20,9 @@ inline nn::Sequential ResidualBlock(int64_t dim, int64_t hiddenDim,
       nn::ReLU()};
 }
 
-inline nn::Sequential MLPResNet(int64_t dim, int64_t hiddenDim = 100, int64_t numBlocks = 3,
-                                int64_t numClasses = 10,
-                                const nn::LayerFactory &norm = nn::layer<nn::BatchNorm1d>(),
-                                double dropProb = 0.1) {
+inline nn::Sequential MLPResNet(
+    int64_t dim, int64_t hiddenDim = 100, int64_t numBlocks = 3, int64_t numClasses = 10,
+    const nn::LayerFactory &norm = nn::layer<nn::BatchNorm1d>(), double dropProb = 0.1) {
   std::vector<nn::ModuleRef> layers;
   layers.push_back(nn::Linear(dim, hiddenDim));
   layers.push_back(nn::ReLU());

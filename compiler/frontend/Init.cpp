@@ -74,13 +74,17 @@ mlir::Attribute toAttribute(const Initializer &init, mlir::Location loc) {
     return RandnAttr::getChecked(emitError, context, llvm::APFloat(init.mean),
                                  llvm::APFloat(init.std));
   case Kind::KaimingUniform:
-    return KaimingUniformAttr::getChecked(emitError, context, init.fanIn, init.fanOut, gain);
+    return KaimingUniformAttr::getChecked(emitError, context, init.fanIn, init.fanOut,
+                                          gain);
   case Kind::KaimingNormal:
-    return KaimingNormalAttr::getChecked(emitError, context, init.fanIn, init.fanOut, gain);
+    return KaimingNormalAttr::getChecked(emitError, context, init.fanIn, init.fanOut,
+                                         gain);
   case Kind::XavierUniform:
-    return XavierUniformAttr::getChecked(emitError, context, init.fanIn, init.fanOut, gain);
+    return XavierUniformAttr::getChecked(emitError, context, init.fanIn, init.fanOut,
+                                         gain);
   case Kind::XavierNormal:
-    return XavierNormalAttr::getChecked(emitError, context, init.fanIn, init.fanOut, gain);
+    return XavierNormalAttr::getChecked(emitError, context, init.fanIn, init.fanOut,
+                                        gain);
   }
   return {};
 }

@@ -20,8 +20,15 @@ namespace needle::init {
 /// needle's.
 struct Initializer {
   enum class Kind {
-    Zeros, Ones, Constant, Rand, Randn,
-    KaimingUniform, KaimingNormal, XavierUniform, XavierNormal
+    Zeros,
+    Ones,
+    Constant,
+    Rand,
+    Randn,
+    KaimingUniform,
+    KaimingNormal,
+    XavierUniform,
+    XavierNormal
   };
   Kind kind = Kind::Zeros;
   double value = 0.0;            // constant

@@ -28,8 +28,8 @@ Tensor Flatten::forward(const Tensor &x) const {
   std::vector<int64_t> shape = x.staticShape();
   int64_t features = 1;
   for (size_t i = 1; i < shape.size(); ++i)
-    features = shape[i] == kDynamic || features == kDynamic ? kDynamic
-                                                           : features * shape[i];
+    features =
+        shape[i] == kDynamic || features == kDynamic ? kDynamic : features * shape[i];
   return x.reshape({x.dim(0), features});
 }
 

@@ -152,8 +152,7 @@ protected:
 
 /// Makes a layer of width `dim`: how needle passes `norm=nn.BatchNorm1d`.
 using LayerFactory = std::function<ModuleRef(int64_t dim)>;
-template <typename M>
-LayerFactory layer() {
+template <typename M> LayerFactory layer() {
   return [](int64_t dim) { return ModuleRef(M(dim)); };
 }
 

@@ -27,13 +27,15 @@ const Variable &ModuleBase::registerVariable(std::string name, std::vector<int64
   // One counter for the whole program: the order modules are built in is the
   // order needle draws their random values in.
   static std::atomic<uint64_t> constructed{0};
-  variables_.push_back(std::make_unique<Variable>(
-      Variable{std::move(name), std::move(shape), kind, initializer, dtype, constructed++}));
+  variables_.push_back(std::make_unique<Variable>(Variable{
+      std::move(name), std::move(shape), kind, initializer, dtype, constructed++}));
   return *variables_.back();
 }
 
-const Variable &ModuleBase::registerParameter(std::string name, std::vector<int64_t> shape,
-                                              init::Initializer initializer, DType dtype) {
+const Variable &ModuleBase::registerParameter(std::string name,
+                                              std::vector<int64_t> shape,
+                                              init::Initializer initializer,
+                                              DType dtype) {
   return registerVariable(std::move(name), std::move(shape), VariableKind::Parameter,
                           initializer, dtype);
 }
@@ -53,9 +55,10 @@ std::string ModuleBase::join(const std::string &path, const std::string &name) {
   return path.empty() ? name : path + "." + name;
 }
 
-static void walkOnce(const ModuleBase &module, const std::string &path,
-                     llvm::DenseSet<const ModuleBase *> &seen,
-                     const std::function<void(const std::string &, const ModuleBase &)> &visit) {
+static void
+walkOnce(const ModuleBase &module, const std::string &path,
+         llvm::DenseSet<const ModuleBase *> &seen,
+         const std::function<void(const std::string &, const ModuleBase &)> &visit) {
   if (!seen.insert(&module).second)
     return;
   visit(path, module);

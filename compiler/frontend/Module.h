@@ -51,9 +51,9 @@ class Module;
 /// shared_ptr (to use one module in two places).
 class ModuleRef {
 public:
-  template <typename M, typename = std::enable_if_t<
-                            std::is_base_of_v<Module, std::decay_t<M>> &&
-                            !std::is_lvalue_reference_v<M>>>
+  template <typename M,
+            typename = std::enable_if_t<std::is_base_of_v<Module, std::decay_t<M>> &&
+                                        !std::is_lvalue_reference_v<M>>>
   ModuleRef(M &&module)
       : module_(std::make_shared<std::decay_t<M>>(std::forward<M>(module))) {}
   template <typename M, typename = std::enable_if_t<std::is_base_of_v<Module, M>>>
@@ -95,8 +95,8 @@ public:
   /// Calls `visit` with this module and each descendant, parents first, with
   /// its path under `prefix`; a module reached twice is visited once.
   void walk(const std::string &prefix,
-            const std::function<void(const std::string &path, const ModuleBase &)>
-                &visit) const;
+            const std::function<void(const std::string &path, const ModuleBase &)> &visit)
+      const;
   /// The full name of a variable of the module at `path`.
   static std::string join(const std::string &path, const std::string &name);
 
@@ -105,8 +105,7 @@ protected:
                                     init::Initializer initializer,
                                     DType dtype = DType::f32);
   const Variable &registerBuffer(std::string name, std::vector<int64_t> shape,
-                                 init::Initializer initializer,
-                                 DType dtype = DType::f32);
+                                 init::Initializer initializer, DType dtype = DType::f32);
   Module &registerModule(std::string name, ModuleRef module);
   template <typename M, typename = std::enable_if_t<!std::is_lvalue_reference_v<M>>>
   std::decay_t<M> &registerModule(std::string name, M &&module) {

@@ -40,7 +40,9 @@ Shape Tensor::shape() const {
 }
 
 Tensor Tensor::matmul(const Tensor &rhs) const { return frontend::matmul(*this, rhs); }
-Tensor Tensor::reshape(ArrayRef<Dim> shape) const { return frontend::reshape(*this, shape); }
+Tensor Tensor::reshape(ArrayRef<Dim> shape) const {
+  return frontend::reshape(*this, shape);
+}
 Tensor Tensor::broadcast_to(ArrayRef<Dim> shape) const {
   return frontend::broadcast_to(*this, shape);
 }
@@ -67,9 +69,9 @@ Tensor binary(StringRef name, const Tensor &lhs, const Tensor &rhs) {
 /// Ops whose result has the operand's type: scalar and unary ops, dropout,
 /// flip. `fill` sets the op's attributes.
 template <typename OpT>
-Tensor sameType(
-    StringRef name, const Tensor &x,
-    function_ref<void(typename OpT::Properties &, Builder &)> fill = nullptr) {
+Tensor
+sameType(StringRef name, const Tensor &x,
+         function_ref<void(typename OpT::Properties &, Builder &)> fill = nullptr) {
   Tracer *tracer = Tracer::of(name, {x});
   if (!tracer)
     return {};
@@ -80,17 +82,23 @@ Tensor sameType(
   return tracer->result(tracer->build<OpT>({x.value()}, properties, {x.type()}));
 }
 
-template <typename OpT>
-Tensor scalarOp(StringRef name, const Tensor &x, double scalar) {
-  return sameType<OpT>(name, x, [&](typename OpT::Properties &properties, Builder &builder) {
-    properties.scalar = builder.getF64FloatAttr(scalar);
-  });
+template <typename OpT> Tensor scalarOp(StringRef name, const Tensor &x, double scalar) {
+  return sameType<OpT>(name, x,
+                       [&](typename OpT::Properties &properties, Builder &builder) {
+                         properties.scalar = builder.getF64FloatAttr(scalar);
+                       });
 }
 } // namespace
 
-Tensor operator+(const Tensor &lhs, const Tensor &rhs) { return binary<AddOp>("add", lhs, rhs); }
-Tensor operator*(const Tensor &lhs, const Tensor &rhs) { return binary<MulOp>("mul", lhs, rhs); }
-Tensor operator/(const Tensor &lhs, const Tensor &rhs) { return binary<DivOp>("div", lhs, rhs); }
+Tensor operator+(const Tensor &lhs, const Tensor &rhs) {
+  return binary<AddOp>("add", lhs, rhs);
+}
+Tensor operator*(const Tensor &lhs, const Tensor &rhs) {
+  return binary<MulOp>("mul", lhs, rhs);
+}
+Tensor operator/(const Tensor &lhs, const Tensor &rhs) {
+  return binary<DivOp>("div", lhs, rhs);
+}
 // needle: a - b = a + (-b).
 Tensor operator-(const Tensor &lhs, const Tensor &rhs) { return lhs + (-rhs); }
 Tensor pow(const Tensor &base, const Tensor &exponent) {
@@ -184,7 +192,8 @@ Tensor transpose(const Tensor &x, std::optional<std::pair<int64_t, int64_t>> axe
                  ": the default axes are the last two, which needs rank 2 or more");
     return {};
   }
-  std::pair<int64_t, int64_t> pair = axes.value_or(std::make_pair(x.rank() - 2, x.rank() - 1));
+  std::pair<int64_t, int64_t> pair =
+      axes.value_or(std::make_pair(x.rank() - 2, x.rank() - 1));
   TransposeOp::Properties properties;
   properties.axes = DenseI64ArrayAttr::get(&tracer->context(), {pair.first, pair.second});
   return tracer->result(tracer->build<TransposeOp>({x.value()}, properties));
@@ -237,9 +246,10 @@ std::vector<Tensor> split(const Tensor &x, int64_t axis) {
 }
 
 Tensor flip(const Tensor &x, ArrayRef<int64_t> axes) {
-  return sameType<FlipOp>("flip", x, [&](FlipOp::Properties &properties, Builder &builder) {
-    properties.axes = builder.getDenseI64ArrayAttr(axes);
-  });
+  return sameType<FlipOp>("flip", x,
+                          [&](FlipOp::Properties &properties, Builder &builder) {
+                            properties.axes = builder.getDenseI64ArrayAttr(axes);
+                          });
 }
 
 Tensor one_hot(const Tensor &labels, int64_t numClasses, DType dtype) {
@@ -277,9 +287,10 @@ Tensor batch_norm(const Tensor &x, const Tensor &weight, const Tensor &bias,
 }
 
 Tensor dropout(const Tensor &x, double p) {
-  return sameType<DropoutOp>("dropout", x, [&](DropoutOp::Properties &properties, Builder &builder) {
-    properties.p = builder.getF64FloatAttr(p);
-  });
+  return sameType<DropoutOp>("dropout", x,
+                             [&](DropoutOp::Properties &properties, Builder &builder) {
+                               properties.p = builder.getF64FloatAttr(p);
+                             });
 }
 
 Tensor softmax_loss(const Tensor &logits, const Tensor &labels) {

@@ -11,8 +11,7 @@
 namespace needle::frontend {
 
 mlir::OwningOpRef<mlir::ModuleOp> trace(mlir::MLIRContext &context,
-                                        const nn::Module &model,
-                                        const TensorSpec &input,
+                                        const nn::Module &model, const TensorSpec &input,
                                         const TraceOptions &options) {
   Tracer tracer(context);
   tracer.declareVariables({{&model, ""}, {options.loss, "loss"}});
@@ -46,11 +45,10 @@ DiagnosticPrinter::DiagnosticPrinter(mlir::MLIRContext &context, llvm::raw_ostre
           printLocation(d.getLocation(), os);
           os << ": " << severity << ": " << d.str() << "\n";
         };
-        llvm::StringRef severity = diag.getSeverity() == mlir::DiagnosticSeverity::Error
-                                       ? "error"
-                                       : diag.getSeverity() == mlir::DiagnosticSeverity::Warning
-                                             ? "warning"
-                                             : "remark";
+        llvm::StringRef severity =
+            diag.getSeverity() == mlir::DiagnosticSeverity::Error     ? "error"
+            : diag.getSeverity() == mlir::DiagnosticSeverity::Warning ? "warning"
+                                                                      : "remark";
         print(diag, severity);
         for (const mlir::Diagnostic &note : diag.getNotes())
           print(note, "note");

@@ -40,8 +40,7 @@ struct TraceOptions {
 /// diagnostics (through `context`) that name the op, the shapes and the
 /// layer's module path.
 mlir::OwningOpRef<mlir::ModuleOp> trace(mlir::MLIRContext &context,
-                                        const nn::Module &model,
-                                        const TensorSpec &input,
+                                        const nn::Module &model, const TensorSpec &input,
                                         const TraceOptions &options = {});
 
 /// While alive, prints each diagnostic of `context` to `os` as

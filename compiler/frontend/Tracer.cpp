@@ -93,8 +93,7 @@ Tracer *Tracer::of(StringRef op, ArrayRef<Tensor> operands) {
       return nullptr;
     }
     if (operand.tracer() != tracer) {
-      tracer->fail("operand #" + Twine(i) + " of '" + op +
-                   "' belongs to another trace");
+      tracer->fail("operand #" + Twine(i) + " of '" + op + "' belongs to another trace");
       return nullptr;
     }
   }
@@ -187,7 +186,7 @@ void Tracer::declareVariables(
                     ? mlir::needle::VariableKind::parameter
                     : mlir::needle::VariableKind::buffer;
     auto op = mlir::needle::VariableOp::create(builder_, loc, named.name, type, kind,
-                                         initializer);
+                                               initializer);
     if (!check([&]() -> LogicalResult { return mlir::verify(op, false); }))
       return;
     symbols_[named.variable] = named.name;
@@ -205,10 +204,10 @@ Tensor Tracer::read(const nn::Variable &variable) {
          "model with registerModule");
     return {};
   }
-  auto type = RankedTensorType::get(variable.shape,
-                                    toElementType(context_, variable.dtype));
+  auto type =
+      RankedTensorType::get(variable.shape, toElementType(context_, variable.dtype));
   return Tensor(this, mlir::needle::ReadOp::create(builder_, location(), type,
-                                             StringRef(symbol->second)));
+                                                   StringRef(symbol->second)));
 }
 
 //===----------------------------------------------------------------------===//
@@ -226,17 +225,20 @@ std::vector<Tensor> Tracer::beginFunction(StringRef name, ArrayRef<TensorSpec> i
   Location loc = NameLoc::get(builder_.getStringAttr(name));
   SmallVector<Type> types;
   for (auto [i, input] : llvm::enumerate(inputs)) {
-    if (llvm::any_of(input.shape, [](int64_t size) { return size < 0 && size != kDynamic; })) {
+    if (llvm::any_of(input.shape,
+                     [](int64_t size) { return size < 0 && size != kDynamic; })) {
       failed_ = true;
       emitError(loc) << "input #" << i << " of @" << name << " has shape "
                      << mlir::needle::formatShape(input.shape)
                      << ": sizes are non-negative or kDynamic";
       return std::vector<Tensor>(inputs.size());
     }
-    types.push_back(RankedTensorType::get(input.shape, toElementType(context_, input.dtype)));
+    types.push_back(
+        RankedTensorType::get(input.shape, toElementType(context_, input.dtype)));
   }
   builder_.setInsertionPointToEnd(module_->getBody());
-  function_ = func::FuncOp::create(builder_, loc, name, builder_.getFunctionType(types, {}));
+  function_ =
+      func::FuncOp::create(builder_, loc, name, builder_.getFunctionType(types, {}));
   Block *entry = function_.addEntryBlock();
   builder_.setInsertionPointToEnd(entry);
   lastConstant_ = nullptr;
@@ -268,8 +270,8 @@ void Tracer::endFunction(ArrayRef<Tensor> results) {
     }
     if (!failed_) {
       func::ReturnOp::create(builder_, function_.getLoc(), values);
-      function_.setType(builder_.getFunctionType(
-          function_.getArgumentTypes(), ValueRange(values).getTypes()));
+      function_.setType(builder_.getFunctionType(function_.getArgumentTypes(),
+                                                 ValueRange(values).getTypes()));
     }
   }
   function_ = nullptr;

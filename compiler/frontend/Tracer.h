@@ -46,8 +46,8 @@ public:
 
   /// Declares, once, the variables of `roots` (each with the path prefix of
   /// its variable names, "" for the model) in construction order.
-  void declareVariables(
-      llvm::ArrayRef<std::pair<const nn::ModuleBase *, std::string>> roots);
+  void
+  declareVariables(llvm::ArrayRef<std::pair<const nn::ModuleBase *, std::string>> roots);
 
   /// Starts function `name` with one argument per spec; returns them.
   std::vector<Tensor> beginFunction(llvm::StringRef name,
@@ -88,11 +88,11 @@ public:
     llvm::SmallVector<mlir::Type> types(resultTypes);
     mlir::Location loc = location();
     if constexpr (OpT::template hasTrait<mlir::InferTypeOpInterface::Trait>()) {
-      auto opaque = mlir::OpaqueProperties(
-          const_cast<typename OpT::Properties *>(&properties));
+      auto opaque =
+          mlir::OpaqueProperties(const_cast<typename OpT::Properties *>(&properties));
       if (types.empty() && !check([&]() -> mlir::LogicalResult {
-            return OpT::inferReturnTypes(&context_, loc, operands, nullptr, opaque,
-                                         {}, types);
+            return OpT::inferReturnTypes(&context_, loc, operands, nullptr, opaque, {},
+                                         types);
           }))
         return nullptr;
     }

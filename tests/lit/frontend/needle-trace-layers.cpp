@@ -35,7 +35,11 @@ int main(int argc, char **argv) {
               nn::Sequential{nn::Linear(3, 2), nn::ReLU(), nn::Linear(2, 3)})};
         },
         3}},
-      {"mismatch", {[] { return nn::Sequential{nn::Linear(4, 3), nn::Linear(2, 5)}; }, 4}},
+      {"mismatch",
+       {[] {
+          return nn::Sequential{nn::Linear(4, 3), nn::Linear(2, 5)};
+        },
+        4}},
   };
   auto sample = argc == 2 ? samples.find(argv[1]) : samples.end();
   if (sample == samples.end()) {

@@ -22,11 +22,17 @@ std::string referencePath(const std::string &name) {
   return std::string(NEEDLE_SOURCE_DIR) + "/tests/reference/frontend/" + name + ".npy";
 }
 
-const std::vector<std::string> kVariables = {
-    "1.weight",      "1.bias",        "2.weight",
-    "2.bias",        "4.fn.0.weight", "4.fn.0.bias",
-    "4.fn.1.weight", "4.fn.1.bias",   "4.fn.1.running_mean",
-    "4.fn.1.running_var", "7.weight"};
+const std::vector<std::string> kVariables = {"1.weight",
+                                             "1.bias",
+                                             "2.weight",
+                                             "2.bias",
+                                             "4.fn.0.weight",
+                                             "4.fn.0.bias",
+                                             "4.fn.1.weight",
+                                             "4.fn.1.bias",
+                                             "4.fn.1.running_mean",
+                                             "4.fn.1.running_var",
+                                             "7.weight"};
 
 /// The model of gen_frontend.py, traced on inputs of `input`'s shape and
 /// compiled; the path of the artifact.
@@ -47,7 +53,8 @@ std::string traceAndCompile(const std::string &name, std::vector<int64_t> input)
   if (!module)
     return "";
   std::string path = tempDir() + "/" + name + ".mlir";
-  EXPECT_TRUE(mlir::succeeded(frontend::writeModelFile(*module, path, "traced by a test")));
+  EXPECT_TRUE(
+      mlir::succeeded(frontend::writeModelFile(*module, path, "traced by a test")));
   return compile(path, name);
 }
 

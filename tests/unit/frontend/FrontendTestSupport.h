@@ -88,12 +88,13 @@ protected:
 };
 
 /// Expects `text` to contain each of `parts`.
-#define EXPECT_CONTAINS_ALL(text, ...)                                          \
-  do {                                                                         \
-    const std::string needleText_ = (text);                                    \
-    for (const char *part : {__VA_ARGS__})                                     \
-      EXPECT_NE(needleText_.find(part), std::string::npos)                     \
-          << "missing \"" << part << "\" in:\n" << needleText_;                \
+#define EXPECT_CONTAINS_ALL(text, ...)                                                   \
+  do {                                                                                   \
+    const std::string needleText_ = (text);                                              \
+    for (const char *part : {__VA_ARGS__})                                               \
+      EXPECT_NE(needleText_.find(part), std::string::npos)                               \
+          << "missing \"" << part << "\" in:\n"                                          \
+          << needleText_;                                                                \
   } while (false)
 
 } // namespace needle::test

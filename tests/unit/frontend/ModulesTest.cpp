@@ -39,8 +39,7 @@ protected:
   }
 
   /// The first op of `OpT` in @forward.
-  template <typename OpT>
-  static OpT first(ModuleOp module) {
+  template <typename OpT> static OpT first(ModuleOp module) {
     auto ops = forward(module).getOps<OpT>();
     return ops.empty() ? OpT() : *ops.begin();
   }
@@ -63,7 +62,8 @@ int64_t residualBlockParameters(int64_t dim, int64_t hidden) {
 }
 int64_t mlpResNetParameters(int64_t dim, int64_t hidden, int64_t blocks,
                             int64_t classes) {
-  return linearParameters(dim, hidden) + blocks * residualBlockParameters(hidden, hidden / 2) +
+  return linearParameters(dim, hidden) +
+         blocks * residualBlockParameters(hidden, hidden / 2) +
          linearParameters(hidden, classes);
 }
 
@@ -212,7 +212,8 @@ TEST_F(ModulesTest, SoftmaxLossTracesTheLossFunction) {
   auto type = lossFn.getFunctionType();
   ASSERT_EQ(type.getNumInputs(), 2u);
   EXPECT_EQ(type.getInput(0), f32Tensor({kDyn, 6}));
-  EXPECT_EQ(type.getInput(1), RankedTensorType::get({kDyn}, IntegerType::get(&context, 32)));
+  EXPECT_EQ(type.getInput(1),
+            RankedTensorType::get({kDyn}, IntegerType::get(&context, 32)));
   EXPECT_EQ(type.getResult(0), f32Tensor({}));
   auto ret = llvm::cast<func::ReturnOp>(lossFn.getBody().front().getTerminator());
   auto softmax = ret.getOperand(0).getDefiningOp<SoftmaxLossOp>();
@@ -243,7 +244,8 @@ TEST_F(ModulesTest, LocationsNameTheModulePath) {
 //===----------------------------------------------------------------------===//
 
 TEST_F(ModulesTest, MLPResNetParameterCountsMatchTheFormula) {
-  EXPECT_EQ(examples::MLPResNet(784).numParameters(), mlpResNetParameters(784, 100, 3, 10));
+  EXPECT_EQ(examples::MLPResNet(784).numParameters(),
+            mlpResNetParameters(784, 100, 3, 10));
   EXPECT_EQ(mlpResNetParameters(784, 100, 3, 10), 110860);
   EXPECT_EQ(examples::MLPResNet(20, 16, 2, 5).numParameters(),
             mlpResNetParameters(20, 16, 2, 5));
@@ -294,7 +296,8 @@ TEST_F(ModulesTest, VariablesAreDeclaredInConstructionOrder) {
   nn::Sequential model{std::move(firstLayer), std::move(second)};
   auto module = traceModel(model, {{kDyn, 4}});
   ASSERT_TRUE(module) << allDiagnostics();
-  EXPECT_EQ(variableNames(*module), (Strings{"1.weight", "1.bias", "0.weight", "0.bias"}));
+  EXPECT_EQ(variableNames(*module),
+            (Strings{"1.weight", "1.bias", "0.weight", "0.bias"}));
   Strings stateDict;
   for (const auto &[name, variable] : model.namedVariables())
     stateDict.push_back(name);
@@ -368,7 +371,8 @@ TEST_F(ModulesTest, BatchDimensionDynamicOrStatic) {
   ASSERT_TRUE(fixed) << allDiagnostics();
   EXPECT_EQ(forward(*fixed).getFunctionType().getResult(0), f32Tensor({8, 4}));
   auto lossType = fixed->lookupSymbol<func::FuncOp>("loss").getFunctionType();
-  EXPECT_EQ(lossType.getInput(1), RankedTensorType::get({8}, IntegerType::get(&context, 32)));
+  EXPECT_EQ(lossType.getInput(1),
+            RankedTensorType::get({8}, IntegerType::get(&context, 32)));
   // A static batch needs no run-time sizes.
   EXPECT_FALSE(first<mlir::tensor::DimOp>(*fixed));
   EXPECT_FALSE(first<mlir::arith::ConstantIndexOp>(*fixed));
@@ -391,7 +395,8 @@ TEST_F(ModulesTest, BatchNormOfTheWrongWidthNamesItsPath) {
   EXPECT_CONTAINS_ALL(onlyDiagnostic(), "loc(\"0\"(\"Linear\"))", "[?, 21]", "[20, 8]");
 
   diagnostics.clear();
-  nn::Sequential narrow{nn::Linear(4, 3), nn::Residual(nn::Sequential{nn::BatchNorm1d(5)})};
+  nn::Sequential narrow{nn::Linear(4, 3),
+                        nn::Residual(nn::Sequential{nn::BatchNorm1d(5)})};
   EXPECT_FALSE(traceModel(narrow, {{kDyn, 4}}));
   EXPECT_CONTAINS_ALL(onlyDiagnostic(), "loc(\"1.fn.0\"(\"BatchNorm1d\"))",
                       "'needle.batch_norm' op", "[5]", "[?, 3]");

@@ -23,8 +23,7 @@ protected:
     return tracer.beginFunction("f", specs);
   }
 
-  template <typename OpT>
-  static OpT producer(const Tensor &t) {
+  template <typename OpT> static OpT producer(const Tensor &t) {
     EXPECT_FALSE(t.empty());
     return t.empty() ? OpT() : t.value().getDefiningOp<OpT>();
   }
@@ -137,7 +136,8 @@ TEST_F(TensorTest, TransposeDefaultsToTheLastTwoAxes) {
   ASSERT_TRUE(swapLast);
   EXPECT_EQ(swapLast.getAxes(), (llvm::ArrayRef<int64_t>{1, 2}));
   EXPECT_EQ(x.transpose().type(), f32Tensor({2, 4, 3}));
-  EXPECT_EQ(transpose(x, std::make_pair(int64_t(0), int64_t(2))).type(), f32Tensor({4, 3, 2}));
+  EXPECT_EQ(transpose(x, std::make_pair(int64_t(0), int64_t(2))).type(),
+            f32Tensor({4, 3, 2}));
 }
 
 TEST_F(TensorTest, ReductionsRemoveTheirAxes) {
@@ -235,58 +235,85 @@ struct BadCase {
 
 TEST_F(TensorTest, EachInvalidOperationFailsWithADiagnostic) {
   std::vector<BadCase> cases = {
-      {"matmul", [](auto &in) { return matmul(in[1], in[1]); },
+      {"matmul",
+       [](auto &in) { return matmul(in[1], in[1]); },
        {"'needle.matmul' op", "[2, 3]", "3 columns", "2 rows"}},
       {"reshape-two-dynamic",
-       [](auto &in) { return reshape(in[0], {in[0].dim(0), -1}); },
+       [](auto &in) {
+         return reshape(in[0], {in[0].dim(0), -1});
+       },
        {"'needle.reshape'", "[?, 3]", "[-1, -1]", "at most one"}},
-      {"reshape-count", [](auto &in) { return reshape(in[1], {4, 2}); },
+      {"reshape-count",
+       [](auto &in) {
+         return reshape(in[1], {4, 2});
+       },
        {"'needle.reshape' op", "[2, 3]", "[4, 2]"}},
-      {"broadcast", [](auto &in) { return broadcast_to(in[1], {2, 4}); },
+      {"broadcast",
+       [](auto &in) {
+         return broadcast_to(in[1], {2, 4});
+       },
        {"'needle.broadcast_to' op", "[2, 3]", "[2, 4]"}},
       {"broadcast-unknown-size",
-       [](auto &in) { return broadcast_to(in[1], {Dim(kDynamic), 3}); },
+       [](auto &in) {
+         return broadcast_to(in[1], {Dim(kDynamic), 3});
+       },
        {"'needle.broadcast_to'", "Tensor::dim"}},
-      {"transpose-rank1", [](auto &in) { return transpose(in[2]); },
+      {"transpose-rank1",
+       [](auto &in) { return transpose(in[2]); },
        {"'needle.transpose'", "[3]", "last two"}},
-      {"summation-axis", [](auto &in) { return summation(in[1], std::vector<int64_t>{2}); },
+      {"summation-axis",
+       [](auto &in) { return summation(in[1], std::vector<int64_t>{2}); },
        {"'needle.summation' op", "axis 2", "[2, 3]"}},
-      {"stack", [](auto &in) { return stack({in[1], in[2]}, 0); },
+      {"stack",
+       [](auto &in) {
+         return stack({in[1], in[2]}, 0);
+       },
        {"'needle.stack' op", "tensor<3xf32>", "tensor<2x3xf32>"}},
-      {"split-dynamic", [](auto &in) { auto parts = split(in[0], 0);
-                                       return parts.empty() ? Tensor() : parts[0]; },
+      {"split-dynamic",
+       [](auto &in) {
+         auto parts = split(in[0], 0);
+         return parts.empty() ? Tensor() : parts[0];
+       },
        {"'needle.split' op", "[?, 3]", "dynamic"}},
-      {"flip-axis", [](auto &in) { return flip(in[1], {3}); },
+      {"flip-axis",
+       [](auto &in) { return flip(in[1], {3}); },
        {"'needle.flip' op", "axis 3"}},
-      {"dropout-p", [](auto &in) { return dropout(in[1], 1.0); },
+      {"dropout-p",
+       [](auto &in) { return dropout(in[1], 1.0); },
        {"'needle.dropout' op", "[0, 1)"}},
-      {"one-hot-float-labels", [](auto &in) { return one_hot(in[2], 3); },
+      {"one-hot-float-labels",
+       [](auto &in) { return one_hot(in[2], 3); },
        {"'needle.one_hot' op", "integer"}},
-      {"one-hot-classes", [](auto &in) { return one_hot(in[3], 0); },
+      {"one-hot-classes",
+       [](auto &in) { return one_hot(in[3], 0); },
        {"'needle.one_hot' op", "num_classes must be positive"}},
-      {"softmax-loss", [](auto &in) { return softmax_loss(in[2], in[3]); },
+      {"softmax-loss",
+       [](auto &in) { return softmax_loss(in[2], in[3]); },
        {"'needle.softmax_loss' op", "[3]", "rank 2"}},
       {"batch-norm",
        [](auto &in) { return batch_norm(in[2], in[2], in[2], in[2], in[2], 1e-5, 0.1); },
        {"'needle.batch_norm' op", "[3]", "rank 2"}},
-      {"empty-operand", [](auto &in) { return in[1] + Tensor(); },
+      {"empty-operand",
+       [](auto &in) { return in[1] + Tensor(); },
        {"operand #1 of 'add' is an empty Tensor"}},
-      {"unary-on-labels", [](auto &in) { return exp(in[3]); },
+      {"unary-on-labels",
+       [](auto &in) { return exp(in[3]); },
        {"'needle.exp' op", "operand #0"}},
   };
   for (const BadCase &bad : cases) {
     SCOPED_TRACE(bad.name);
     diagnostics.clear();
     Tracer local(context);
-    std::vector<Tensor> in = local.beginFunction(
-        "f", {{{kDyn, 3}}, {{2, 3}}, {{3}}, {{kDyn}, DType::i32}});
+    std::vector<Tensor> in =
+        local.beginFunction("f", {{{kDyn, 3}}, {{2, 3}}, {{3}}, {{kDyn}, DType::i32}});
     Tensor result = bad.build(in);
     EXPECT_TRUE(result.empty());
     EXPECT_TRUE(local.failed());
     std::string message = onlyDiagnostic();
     for (const char *part : bad.expected)
       EXPECT_NE(message.find(part), std::string::npos)
-          << "missing \"" << part << "\" in:\n" << message;
+          << "missing \"" << part << "\" in:\n"
+          << message;
   }
 }
 
