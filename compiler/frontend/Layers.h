@@ -76,6 +76,8 @@ protected:
 /// Build it with braces, Sequential{A(...), B(...)}, or from a vector: C++
 /// evaluates braced elements left to right, as Python does arguments, so
 /// the layers are constructed (and initialised) in needle's order.
+/// (C++ reads Sequential{Sequential{...}}, one element of the same class, as
+/// a move: write Sequential{ModuleRef(Sequential{...})} to nest one.)
 class Sequential : public Module {
 public:
   Sequential(std::initializer_list<ModuleRef> modules);
