@@ -46,6 +46,10 @@ std::string buildGradientModel(const std::string &model) {
     ADD_FAILURE() << "no @loss_grad";
     return "";
   }
+  // needlec builds `infer` from @forward: the model's own @forward (if any)
+  // makes way for the gradient function.
+  if (auto forward = module->lookupSymbol<mlir::func::FuncOp>("forward"))
+    forward.erase();
   grad.setSymName("forward");
   std::string text;
   llvm::raw_string_ostream os(text);

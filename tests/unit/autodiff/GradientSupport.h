@@ -1,6 +1,6 @@
 // Compiles the gradient of a model's @loss through the real pipeline, for
 // the finite-difference checks: needle-specialize{mode=train} and
-// needle-autodiff{func=loss} run in process, @loss_grad is renamed @forward
+// needle-autodiff{func=loss} run in process, @loss_grad replaces @forward
 // (test-only plumbing: needlec exports @forward as the `infer` entry) and
 // needlec compiles the result like any model.
 #pragma once
