@@ -54,7 +54,8 @@ LogicalResult PowOp::buildVJP(OpBuilder &b, ArrayRef<Value> cotangents,
   Value g = cotangents[0], lhs = getLhs(), rhs = getRhs();
   if (needed[0]) {
     // r * l^(r - 1), not r * l^r / l, which is NaN at l = 0.
-    Value lowered = PowOp::create(b, loc, lhs, AddScalarOp::create(b, loc, rhs, b.getF64FloatAttr(-1.0)));
+    Value lowered = PowOp::create(
+        b, loc, lhs, AddScalarOp::create(b, loc, rhs, b.getF64FloatAttr(-1.0)));
     grads[0] = MulOp::create(b, loc, g, MulOp::create(b, loc, rhs, lowered));
   }
   if (needed[1])
@@ -101,7 +102,8 @@ LogicalResult PowerScalarOp::buildVJP(OpBuilder &b, ArrayRef<Value> cotangents,
   if (exponent == 0.0)
     return success();
   Location loc = getLoc();
-  Value lowered = PowerScalarOp::create(b, loc, getX(), b.getF64FloatAttr(exponent - 1.0));
+  Value lowered =
+      PowerScalarOp::create(b, loc, getX(), b.getF64FloatAttr(exponent - 1.0));
   Value derivative = MulScalarOp::create(b, loc, lowered, getScalarAttr());
   grads[0] = MulOp::create(b, loc, cotangents[0], derivative);
   return success();

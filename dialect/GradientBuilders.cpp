@@ -116,8 +116,9 @@ FailureOr<Value> broadcastReduced(OpBuilder &b, Location loc, Operation *op,
     for (int64_t i = leading; i < rank; ++i)
       keptShape.push_back(llvm::is_contained(reducedAxes, i) ? 1
                                                              : inputType.getDimSize(i));
-    FailureOr<Value> reshaped = reshapeTo(
-        b, loc, op, reduced, RankedTensorType::get(keptShape, inputType.getElementType()));
+    FailureOr<Value> reshaped =
+        reshapeTo(b, loc, op, reduced,
+                  RankedTensorType::get(keptShape, inputType.getElementType()));
     if (failed(reshaped))
       return failure();
     value = *reshaped;

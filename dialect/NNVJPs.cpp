@@ -31,8 +31,8 @@ LogicalResult DropoutOp::buildVJP(OpBuilder &, ArrayRef<Value>, ArrayRef<bool>,
   return refuseUnspecialised(*this);
 }
 
-LogicalResult BatchNormTrainGradOp::buildVJP(OpBuilder &, ArrayRef<Value>,
-                                             ArrayRef<bool>, VJPResults &) {
+LogicalResult BatchNormTrainGradOp::buildVJP(OpBuilder &, ArrayRef<Value>, ArrayRef<bool>,
+                                             VJPResults &) {
   return emitOpError("has no gradient: second-order gradients of BatchNorm are "
                      "not supported");
 }
@@ -61,7 +61,8 @@ LogicalResult BatchNormTrainOp::buildVJP(OpBuilder &b, ArrayRef<Value> cotangent
 
   // Through y: the closed form, all three at once.
   if (gradY && (needed[0] || needed[1] || needed[2])) {
-    auto fused = BatchNormTrainGradOp::create(b, loc, gradY, x, getWeight(), mean, invstd);
+    auto fused =
+        BatchNormTrainGradOp::create(b, loc, gradY, x, getWeight(), mean, invstd);
     if (needed[0])
       grads[0] = fused.getGradX();
     if (needed[1])
@@ -75,8 +76,9 @@ LogicalResult BatchNormTrainOp::buildVJP(OpBuilder &b, ArrayRef<Value> cotangent
   // d var / dx = 2 (x - mean) / N (the mean's own term sums to zero).
   Value meanBar = gradMean;
   if (gradNewMean)
-    meanBar = addOptional(b, loc, meanBar, MulScalarOp::create(b, loc, gradNewMean,
-                                                               b.getF64FloatAttr(momentum)));
+    meanBar = addOptional(
+        b, loc, meanBar,
+        MulScalarOp::create(b, loc, gradNewMean, b.getF64FloatAttr(momentum)));
   Value varBar;
   if (gradInvstd) {
     Value cubed = PowerScalarOp::create(b, loc, invstd, b.getF64FloatAttr(3.0));
@@ -111,7 +113,8 @@ LogicalResult BatchNormTrainOp::buildVJP(OpBuilder &b, ArrayRef<Value> cotangent
     grads[0] = addOptional(b, loc, grads[0], extra);
   }
   if (needed[3] && gradNewMean)
-    grads[3] = MulScalarOp::create(b, loc, gradNewMean, b.getF64FloatAttr(1.0 - momentum));
+    grads[3] =
+        MulScalarOp::create(b, loc, gradNewMean, b.getF64FloatAttr(1.0 - momentum));
   if (needed[4] && gradNewVar)
     grads[4] = MulScalarOp::create(b, loc, gradNewVar, b.getF64FloatAttr(1.0 - momentum));
   return success();
@@ -145,9 +148,9 @@ LogicalResult BatchNormInferOp::buildVJP(OpBuilder &b, ArrayRef<Value> cotangent
     grads[3] = NegateOp::create(b, loc, MulOp::create(b, loc, sumG, ws));
   if (needed[4]) {
     // d s / d var = -s^3 / 2.
-    Value ds = MulScalarOp::create(b, loc,
-                                   PowerScalarOp::create(b, loc, s, b.getF64FloatAttr(3.0)),
-                                   b.getF64FloatAttr(-0.5));
+    Value ds = MulScalarOp::create(
+        b, loc, PowerScalarOp::create(b, loc, s, b.getF64FloatAttr(3.0)),
+        b.getF64FloatAttr(-0.5));
     grads[4] = MulOp::create(b, loc, MulOp::create(b, loc, sumGCentred, weight), ds);
   }
   return success();
@@ -171,8 +174,8 @@ LogicalResult SoftmaxLossOp::buildVJP(OpBuilder &b, ArrayRef<Value> cotangents,
     return failure();
   Value softmax = ExpOp::create(b, loc, createSub(b, loc, logits, *lseRows));
   Value oneHot = OneHotOp::create(b, loc, getLabels(), classes, elementType);
-  Value scale =
-      DivOp::create(b, loc, cotangents[0], createDimScalar(b, loc, logits, 0, elementType));
+  Value scale = DivOp::create(b, loc, cotangents[0],
+                              createDimScalar(b, loc, logits, 0, elementType));
   grads[0] = MulOp::create(b, loc, createSub(b, loc, softmax, oneHot),
                            broadcastLike(b, loc, scale, logits));
   return success();

@@ -15,8 +15,7 @@ using VJPResults = SmallVectorImpl<Value>;
 
 LogicalResult ReshapeOp::buildVJP(OpBuilder &b, ArrayRef<Value> cotangents,
                                   ArrayRef<bool> needed, VJPResults &grads) {
-  FailureOr<Value> grad =
-      reshapeTo(b, getLoc(), *this, cotangents[0], getX().getType());
+  FailureOr<Value> grad = reshapeTo(b, getLoc(), *this, cotangents[0], getX().getType());
   if (failed(grad))
     return failure();
   grads[0] = *grad;
@@ -26,8 +25,7 @@ LogicalResult ReshapeOp::buildVJP(OpBuilder &b, ArrayRef<Value> cotangents,
 LogicalResult BroadcastToOp::buildVJP(OpBuilder &b, ArrayRef<Value> cotangents,
                                       ArrayRef<bool> needed, VJPResults &grads) {
   // The index operands (dynamic sizes) have no cotangent.
-  FailureOr<Value> grad =
-      sumToShape(b, getLoc(), *this, cotangents[0], getX().getType());
+  FailureOr<Value> grad = sumToShape(b, getLoc(), *this, cotangents[0], getX().getType());
   if (failed(grad))
     return failure();
   grads[0] = *grad;

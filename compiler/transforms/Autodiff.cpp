@@ -180,7 +180,8 @@ struct NeedleAutodiff : impl::NeedleAutodiffBase<NeedleAutodiff> {
     SymbolTable symbols(module);
     auto source = symbols.lookup<func::FuncOp>(funcName);
     if (!source) {
-      module.emitError("needle-autodiff: no function @") << funcName << " to differentiate";
+      module.emitError("needle-autodiff: no function @")
+          << funcName << " to differentiate";
       return signalPassFailure();
     }
     std::string gradName = funcName + "_grad";
