@@ -45,7 +45,7 @@ struct ConvertNeedleToLinalg : impl::ConvertNeedleToLinalgBase<ConvertNeedleToLi
     // Training forms count steps with arith on rank-0 tensors, which does not
     // bufferise: those become generics too.
     target.addDynamicallyLegalDialect<arith::ArithDialect>(
-        [](Operation *op) { return !OpTrait::hasElementwiseMappableTraits(op) ||
+        [](Operation *op) { return !::mlir::OpTrait::hasElementwiseMappableTraits(op) ||
                                    !llvm::any_of(op->getResultTypes(), llvm::IsaPred<RankedTensorType>); });
     target.addLegalOp<VariableOp, ReadOp, WriteOp>();
 
