@@ -33,7 +33,7 @@ std::string buildGradientModel(const std::string &model) {
   mlir::PassManager pm(&context);
   mlir::needle::NeedleSpecializeOptions specialize;
   specialize.mode = "train";
-  pm.addNestedPass<mlir::func::FuncOp>(mlir::needle::createNeedleSpecialize(specialize));
+  pm.addPass(mlir::needle::createNeedleSpecialize(specialize));
   mlir::needle::NeedleAutodiffOptions autodiff;
   autodiff.funcName = "loss";
   pm.addPass(mlir::needle::createNeedleAutodiff(autodiff));
