@@ -31,10 +31,13 @@ LogicalResult compile(ModuleOp module, const CompileOptions &options,
   std::vector<std::string> entries = options.entries;
   if (entries.empty())
     entries = supportedEntryPoints(module);
+  // An optimizer asks for the training step.
+  if (!options.optimizer.name.empty() && !llvm::is_contained(entries, "train_step"))
+    entries.push_back("train_step");
   if (entries.empty())
     return module.emitError("the model has no function an entry point is built from "
-                            "(@forward for infer)");
-  if (failed(buildEntryPoints(module, entries)))
+                            "(@forward for infer, @loss for eval_loss)");
+  if (failed(buildEntryPoints(module, entries, options.optimizer)))
     return failure();
   if (options.emit == EmitStage::Needle) {
     module.print(textOutput);

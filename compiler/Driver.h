@@ -2,6 +2,7 @@
 #ifndef NEEDLE_COMPILER_DRIVER_H
 #define NEEDLE_COMPILER_DRIVER_H
 
+#include "compiler/EntryPoints.h"
 #include "compiler/target/Artifact.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -21,6 +22,8 @@ struct CompileOptions {
   TargetOptions codegen;
   /// Empty: every entry point the model supports.
   std::vector<std::string> entries;
+  /// When named, `train_step` is built too (from @loss).
+  OptimizerOptions optimizer;
   EmitStage emit = EmitStage::SharedLibrary;
   /// Applies command-line pass-manager options (IR printing, timing).
   std::function<mlir::LogicalResult(mlir::PassManager &)> configurePassManager;

@@ -5,6 +5,9 @@
 // form; `forward_train` is @forward in training form (batch statistics,
 // running statistics written back). forward_train is built on request only
 // until dropout's training form lowers (it needs a counter-based generator).
+// `eval_loss` is @loss in inference form, for validation. `train_step` is
+// @loss in training form, differentiated (needle-autodiff), followed by an
+// optimizer update of every parameter (needle-synthesize-train-step).
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/EntryPoints.h"
@@ -13,6 +16,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
 
 using namespace mlir;
 
@@ -22,6 +26,8 @@ ArrayRef<EntryPointKind> knownEntryPoints() {
   static const EntryPointKind kinds[] = {
       {"infer", "forward", "infer", /*byDefault=*/true},
       {"forward_train", "forward", "train", /*byDefault=*/false},
+      {"eval_loss", "loss", "infer", /*byDefault=*/true},
+      {"train_step", "loss", "train", /*byDefault=*/false, /*trains=*/true},
   };
   return kinds;
 }
@@ -34,7 +40,39 @@ std::vector<std::string> supportedEntryPoints(ModuleOp module) {
   return names;
 }
 
-LogicalResult buildEntryPoints(ModuleOp module, ArrayRef<std::string> entries) {
+// Differentiates the training-form `clone` and replaces it by the entry
+// `name`: the loss, then one optimizer step.
+static LogicalResult buildTrainingStep(ModuleOp module, func::FuncOp clone,
+                                       StringRef name,
+                                       const OptimizerOptions &optimizer) {
+  if (optimizer.name.empty())
+    return module.emitError() << "entry point '" << name
+                              << "' needs an optimizer (--optimizer=sgd|adam)";
+  std::string lossName = clone.getSymName().str();
+  PassManager pm(module.getContext());
+  // Parsed by name: the autodiff pass is registered by its own library.
+  if (failed(parsePassPipeline("needle-autodiff{func=" + lossName + "}", pm)))
+    return module.emitError() << "cannot build '" << name
+                              << "': the needle-autodiff pass is not available";
+  mlir::needle::NeedleSynthesizeTrainStepOptions step;
+  step.func = lossName;
+  step.entry = name.str();
+  step.optimizer = optimizer.name;
+  step.lr = optimizer.lr;
+  step.momentum = optimizer.momentum;
+  step.weightDecay = optimizer.weightDecay;
+  step.beta1 = optimizer.beta1;
+  step.beta2 = optimizer.beta2;
+  step.eps = optimizer.eps;
+  pm.addPass(mlir::needle::createNeedleSynthesizeTrainStep(step));
+  if (failed(pm.run(module)))
+    return failure();
+  clone.erase();
+  return success();
+}
+
+LogicalResult buildEntryPoints(ModuleOp module, ArrayRef<std::string> entries,
+                               const OptimizerOptions &optimizer) {
   MLIRContext *context = module.getContext();
   SmallVector<func::FuncOp> sources(module.getOps<func::FuncOp>());
   OpBuilder builder = OpBuilder::atBlockEnd(module.getBody());
@@ -56,14 +94,21 @@ LogicalResult buildEntryPoints(ModuleOp module, ArrayRef<std::string> entries) {
       return clash->emitError() << "the model defines @" << entry
                                 << ", which is the name of an entry point";
 
+    // A training step is built from a differentiated copy of its source.
+    std::string cloneName = kind->trains ? entry + "." + kind->source : entry;
+    if (Operation *clash = module.lookupSymbol(cloneName))
+      return clash->emitError() << "the model defines @\"" << cloneName
+                                << "\", a name needlec needs to build '" << entry << "'";
     auto clone = cast<func::FuncOp>(builder.insert(source.clone()));
-    clone.setSymName(entry);
+    clone.setSymName(cloneName);
     clone.setPublic();
     PassManager pm(context, func::FuncOp::getOperationName());
     mlir::needle::NeedleSpecializeOptions options;
     options.mode = kind->mode;
     pm.addPass(mlir::needle::createNeedleSpecialize(options));
     if (failed(pm.run(clone)))
+      return failure();
+    if (kind->trains && failed(buildTrainingStep(module, clone, entry, optimizer)))
       return failure();
   }
 

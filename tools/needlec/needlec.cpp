@@ -31,9 +31,55 @@ static cl::opt<needle::EmitStage> emit(
                clEnumValN(needle::EmitStage::LLVMIR, "llvm-ir", "optimised LLVM IR"),
                clEnumValN(needle::EmitStage::Object, "obj", "an object file"),
                clEnumValN(needle::EmitStage::SharedLibrary, "so", "the artifact (default)")));
-static cl::list<std::string> entries("entry",
-                                     cl::desc("Entry point to build: infer, forward_train "
-                                              "(repeatable; default: infer)"));
+static cl::list<std::string> entries(
+    "entry", cl::desc("Entry point to build: infer, forward_train, eval_loss, train_step "
+                      "(repeatable; default: infer and eval_loss where the model has "
+                      "@forward and @loss, plus train_step with --optimizer)"));
+
+// The training step (needle's optimizers; only lr stays variable at run time).
+static cl::OptionCategory trainingCategory("Training step (train_step from @loss)");
+static cl::opt<std::string> optimizer("optimizer",
+                                      cl::desc("sgd or adam: build train_step"),
+                                      cl::cat(trainingCategory));
+static cl::opt<double> lr("lr", cl::desc("Initial learning rate, the variable 'lr' (0.01)"),
+                          cl::init(0.01), cl::cat(trainingCategory));
+static cl::opt<double> momentum("momentum", cl::desc("SGD momentum (0)"), cl::init(0.0),
+                                cl::cat(trainingCategory));
+static cl::opt<double> weightDecay("weight-decay",
+                                   cl::desc("Weight decay of every parameter (0)"),
+                                   cl::init(0.0), cl::cat(trainingCategory));
+static cl::opt<double> beta1("beta1", cl::desc("Adam beta1 (0.9)"), cl::init(0.9),
+                             cl::cat(trainingCategory));
+static cl::opt<double> beta2("beta2", cl::desc("Adam beta2 (0.999)"), cl::init(0.999),
+                             cl::cat(trainingCategory));
+static cl::opt<double> eps("eps", cl::desc("Adam epsilon (1e-8)"), cl::init(1e-8),
+                           cl::cat(trainingCategory));
+
+/// The optimizer flags, or an error message naming the flag that does not
+/// belong with the chosen optimizer.
+static std::string optimizerFromFlags(needle::OptimizerOptions &options) {
+  std::pair<const char *, const cl::Option *> sgdOnly[] = {{"--momentum", &momentum}};
+  std::pair<const char *, const cl::Option *> adamOnly[] = {
+      {"--beta1", &beta1}, {"--beta2", &beta2}, {"--eps", &eps}};
+  std::pair<const char *, const cl::Option *> shared[] = {{"--lr", &lr},
+                                                          {"--weight-decay", &weightDecay}};
+  if (optimizer.empty()) {
+    for (auto list : {llvm::ArrayRef(sgdOnly), llvm::ArrayRef(adamOnly),
+                      llvm::ArrayRef(shared)})
+      for (auto [name, flag] : list)
+        if (flag->getNumOccurrences())
+          return std::string(name) + " needs --optimizer=sgd|adam";
+    return "";
+  }
+  if (optimizer != "sgd" && optimizer != "adam")
+    return "unknown optimizer '" + optimizer + "' (expected sgd or adam)";
+  for (auto [name, flag] : optimizer == "sgd" ? llvm::ArrayRef(adamOnly)
+                                              : llvm::ArrayRef(sgdOnly))
+    if (flag->getNumOccurrences())
+      return std::string(name) + " is not an option of --optimizer=" + optimizer;
+  options = {optimizer, lr, momentum, weightDecay, beta1, beta2, eps};
+  return "";
+}
 static cl::opt<std::string> cpu("cpu", cl::desc("native, generic, or an LLVM CPU name"),
                                 cl::init("native"));
 static cl::opt<unsigned> optLevel("O", cl::desc("Optimisation level 0-3 (default 3)"),
@@ -50,6 +96,12 @@ int main(int argc, char **argv) {
 
   if (optLevel > 3) {
     llvm::errs() << "needlec: error: -O" << optLevel << " is not a level (0-3)\n";
+    return 1;
+  }
+  needle::OptimizerOptions optimizerOptions;
+  std::string optimizerError = optimizerFromFlags(optimizerOptions);
+  if (!optimizerError.empty()) {
+    llvm::errs() << "needlec: error: " << optimizerError << "\n";
     return 1;
   }
   bool textStage = emit == needle::EmitStage::Needle || emit == needle::EmitStage::Linalg ||
@@ -91,6 +143,7 @@ int main(int argc, char **argv) {
   options.codegen.cpu = cpu;
   options.codegen.optLevel = optLevel;
   options.entries.assign(entries.begin(), entries.end());
+  options.optimizer = optimizerOptions;
   options.emit = emit;
   options.configurePassManager = [&](mlir::PassManager &pm) {
     pm.enableTiming(rootTiming);
