@@ -45,14 +45,15 @@ std::vector<std::string> supportedEntryPoints(ModuleOp module) {
 static LogicalResult buildTrainingStep(ModuleOp module, func::FuncOp clone,
                                        StringRef name,
                                        const OptimizerOptions &optimizer) {
+  // Located at the model, without the whole module printed after it.
   if (optimizer.name.empty())
-    return module.emitError() << "entry point '" << name
+    return emitError(module.getLoc()) << "entry point '" << name
                               << "' needs an optimizer (--optimizer=sgd|adam)";
   std::string lossName = clone.getSymName().str();
   PassManager pm(module.getContext());
   // Parsed by name: the autodiff pass is registered by its own library.
   if (failed(parsePassPipeline("needle-autodiff{func=" + lossName + "}", pm)))
-    return module.emitError() << "cannot build '" << name
+    return emitError(module.getLoc()) << "cannot build '" << name
                               << "': the needle-autodiff pass is not available";
   mlir::needle::NeedleSynthesizeTrainStepOptions step;
   step.func = lossName;

@@ -203,7 +203,7 @@ struct NeedleSynthesizeTrainStep
     std::string gradientName = func + "_grad";
     auto gradient = module.lookupSymbol<func::FuncOp>(gradientName);
     if (!gradient || gradient.isExternal()) {
-      module.emitError() << "needle-synthesize-train-step: no function @" << gradientName
+      emitError(module.getLoc()) << "needle-synthesize-train-step: no function @" << gradientName
                          << " with a body (run needle-autodiff{func=" << func
                          << "} first)";
       return signalPassFailure();
@@ -258,8 +258,9 @@ struct NeedleSynthesizeTrainStep
                           beta1,
                           beta2,
                           eps};
+    // Located at the module, without printing all of it.
     auto error = [&]() {
-      return module.emitError() << "needle-synthesize-train-step: ";
+      return emitError(module.getLoc()) << "needle-synthesize-train-step: ";
     };
     if (optimizer.getValue() != "sgd" && !hyper.adam)
       return error() << "unknown optimizer '" << optimizer.getValue()
