@@ -95,7 +95,7 @@ public:
     if (hyper.weightDecay != 0.0)
       g = AddOp::create(b, g, scaled(p, hyper.weightDecay));
 
-    Value step; // the value subtracted from p, before the learning rate
+    Value step; // p_new = p - step
     if (!hyper.adam) {
       step = g;
       if (hyper.momentum != 0.0) {
@@ -170,7 +170,6 @@ private:
   StateDeclarer &state;
   Value lr;
   Value correction1, correction2; // Adam's 1 - beta^t, rank 0
-
 };
 
 /// Shortest text that reads back as `value`.
