@@ -113,15 +113,16 @@ static void printSameTypes(OpAsmPrinter &printer, Operation *, Ts... types) {
 
 template <typename OpT>
 static LogicalResult inferBinary(std::optional<Location> loc, Value lhsValue,
-                                 Value rhsValue, SmallVectorImpl<Type> &results) {
+                                 Value rhsValue, SmallVectorImpl<Type> &results,
+                                 StringRef lhsName = "lhs", StringRef rhsName = "rhs") {
   RankedTensorType lhs = tensorOf(lhsValue), rhs = tensorOf(rhsValue);
   if (!lhs || !rhs)
     return opError<OpT>(loc, "expects ranked tensor operands");
-  if (failed(checkSameElementType<OpT>(loc, "lhs", lhs, "rhs", rhs)))
+  if (failed(checkSameElementType<OpT>(loc, lhsName, lhs, rhsName, rhs)))
     return failure();
   if (!areCompatibleShapes(lhs.getShape(), rhs.getShape()))
-    return opError<OpT>(loc, "operand 'rhs' has shape ", formatShape(rhs),
-                        " but operand 'lhs' has shape ", formatShape(lhs),
+    return opError<OpT>(loc, "operand '", rhsName, "' has shape ", formatShape(rhs),
+                        " but operand '", lhsName, "' has shape ", formatShape(lhs),
                         "; needle does not broadcast implicitly (use broadcast_to)");
   SmallVector<int64_t> shape;
   for (auto [a, b] : llvm::zip_equal(lhs.getShape(), rhs.getShape()))
@@ -141,6 +142,13 @@ NEEDLE_BINARY_INFER(MulOp)
 NEEDLE_BINARY_INFER(DivOp)
 NEEDLE_BINARY_INFER(PowOp)
 #undef NEEDLE_BINARY_INFER
+
+LogicalResult ReluGradOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                           Adaptor adaptor,
+                                           SmallVectorImpl<Type> &results) {
+  return inferBinary<ReluGradOp>(loc, adaptor.getGradY(), adaptor.getX(), results,
+                                 "grad_y", "x");
+}
 
 OpFoldResult AddScalarOp::fold(FoldAdaptor) {
   return getScalar().isZero() ? getX() : OpFoldResult();

@@ -10,6 +10,7 @@
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+#include "dialect/DifferentiableOpInterface.h"
 #include "dialect/NeedleAttrs.h"
 #include "dialect/NeedleDialect.h"
 

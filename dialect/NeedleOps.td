@@ -10,17 +10,23 @@
 
 include "dialect/NeedleDialect.td"
 include "dialect/NeedleAttrs.td"
+include "dialect/DifferentiableOpInterface.td"
 include "mlir/IR/BuiltinAttributeInterfaces.td"
 include "mlir/IR/SymbolInterfaces.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
+
+// Ops with a vector-Jacobian product (DifferentiableOpInterface.td); the
+// others carry Needle_NonDifferentiable<reason>.
+defvar Needle_Differentiable =
+    DeclareOpInterfaceMethods<Needle_DifferentiableOpInterface>;
 
 //===----------------------------------------------------------------------===//
 // Element-wise operations
 //===----------------------------------------------------------------------===//
 
 class Needle_BinaryOp<string mnemonic, string formula, list<Trait> traits = []>
-    : Needle_Op<mnemonic, traits # [Pure, InferTypeOpAdaptor]> {
+    : Needle_Op<mnemonic, traits # [Pure, InferTypeOpAdaptor, Needle_Differentiable]> {
   let summary = "element-wise " # formula;
   let description = [{
     Computes `}] # formula # [{` element by element. Both operands have the
@@ -39,7 +45,7 @@ def Needle_DivOp : Needle_BinaryOp<"div", "lhs / rhs">;
 def Needle_PowOp : Needle_BinaryOp<"pow", "lhs ^ rhs">;
 
 class Needle_ScalarOp<string mnemonic, string formula>
-    : Needle_Op<mnemonic, [Pure, SameOperandsAndResultType]> {
+    : Needle_Op<mnemonic, [Pure, SameOperandsAndResultType, Needle_Differentiable]> {
   let summary = "element-wise " # formula # " with a scalar";
   let description = [{
     Computes `}] # formula # [{` for every element of `x`; `scalar` is an f64
@@ -57,12 +63,14 @@ def Needle_DivScalarOp : Needle_ScalarOp<"div_scalar", "x / scalar">;
 def Needle_PowerScalarOp : Needle_ScalarOp<"power_scalar", "x ^ scalar"> {
   let description = [{
     Computes `x ^ scalar` for every element of `x`. The exponent may be any
-    real number; for a non-integer exponent a negative base gives NaN.
+    real number; for a non-integer exponent a negative base gives NaN. The
+    gradient is `scalar * x ^ (scalar - 1)` for any exponent (0 for 0).
   }];
 }
 
 class Needle_UnaryOp<string mnemonic, string formula, list<Trait> traits = []>
-    : Needle_Op<mnemonic, traits # [Pure, SameOperandsAndResultType]> {
+    : Needle_Op<mnemonic, traits # [Pure, SameOperandsAndResultType,
+                                    Needle_Differentiable]> {
   let summary = "element-wise " # formula;
   let description = [{ Computes `}] # formula # [{` for every element of `x`. }];
   let arguments = (ins Needle_FloatTensor:$x);
@@ -73,7 +81,12 @@ class Needle_UnaryOp<string mnemonic, string formula, list<Trait> traits = []>
 def Needle_NegateOp : Needle_UnaryOp<"negate", "-x", [Involution]>;
 def Needle_ExpOp : Needle_UnaryOp<"exp", "e^x">;
 def Needle_LogOp : Needle_UnaryOp<"log", "ln(x)">;
-def Needle_ReluOp : Needle_UnaryOp<"relu", "max(x, 0)", [Idempotent]>;
+def Needle_ReluOp : Needle_UnaryOp<"relu", "max(x, 0)", [Idempotent]> {
+  let description = [{
+    Computes `max(x, 0)` for every element of `x`. Its derivative is taken as
+    0 at 0, as needle does (the gradient is `relu_grad`).
+  }];
+}
 def Needle_TanhOp : Needle_UnaryOp<"tanh", "tanh(x)">;
 def Needle_SigmoidOp : Needle_UnaryOp<"sigmoid", "1 / (1 + e^-x)">;
 
@@ -81,7 +94,7 @@ def Needle_SigmoidOp : Needle_UnaryOp<"sigmoid", "1 / (1 + e^-x)">;
 // Shape operations
 //===----------------------------------------------------------------------===//
 
-def Needle_ReshapeOp : Needle_Op<"reshape", [Pure, InferTypeOpAdaptor]> {
+def Needle_ReshapeOp : Needle_Op<"reshape", [Pure, InferTypeOpAdaptor, Needle_Differentiable]> {
   let summary = "reshape in row-major order";
   let description = [{
     Reinterprets `x` in row-major order with the shape `shape`. One entry may be
@@ -99,7 +112,7 @@ def Needle_ReshapeOp : Needle_Op<"reshape", [Pure, InferTypeOpAdaptor]> {
 }
 
 def Needle_BroadcastToOp : Needle_Op<"broadcast_to",
-    [Pure, InferTypeOpAdaptor]> {
+    [Pure, InferTypeOpAdaptor, Needle_Differentiable]> {
   let summary = "numpy-style broadcast to a shape";
   let description = [{
     Broadcasts `x` to `shape` with numpy's rules: shapes are aligned on the
@@ -125,7 +138,7 @@ def Needle_BroadcastToOp : Needle_Op<"broadcast_to",
   let hasFolder = 1;
 }
 
-def Needle_TransposeOp : Needle_Op<"transpose", [Pure, InferTypeOpAdaptor]> {
+def Needle_TransposeOp : Needle_Op<"transpose", [Pure, InferTypeOpAdaptor, Needle_Differentiable]> {
   let summary = "swap two axes";
   let description = [{
     Swaps the two axes in `axes` (needle's transpose; its default is the last
@@ -139,7 +152,7 @@ def Needle_TransposeOp : Needle_Op<"transpose", [Pure, InferTypeOpAdaptor]> {
 }
 
 class Needle_ReductionOp<string mnemonic, string what>
-    : Needle_Op<mnemonic, [Pure, InferTypeOpAdaptor]> {
+    : Needle_Op<mnemonic, [Pure, InferTypeOpAdaptor, Needle_Differentiable]> {
   let summary = what # " over axes";
   let description = [{
     Reduces `x` with }] # what # [{ over `axes` (all axes when absent) and
@@ -157,12 +170,13 @@ def Needle_SummationOp : Needle_ReductionOp<"summation", "a sum">;
 def Needle_LogSumExpOp : Needle_ReductionOp<"logsumexp",
     "log(sum(exp(x))), computed stably as max + log(sum(exp(x - max)))">;
 
-def Needle_MatmulOp : Needle_Op<"matmul", [Pure, InferTypeOpAdaptor]> {
+def Needle_MatmulOp : Needle_Op<"matmul", [Pure, InferTypeOpAdaptor, Needle_Differentiable]> {
   let summary = "batched matrix product with needle broadcasting";
   let description = [{
     Multiplies the last two dimensions: `(..., m, k) x (..., k, n) -> (..., m, n)`.
     Leading (batch) dimensions broadcast with numpy's rules; both operands have
-    rank 2 or more.
+    rank 2 or more. The gradient of an operand sums over the batch
+    dimensions it was broadcast along.
   }];
   let arguments = (ins Needle_FloatTensor:$lhs, Needle_FloatTensor:$rhs);
   let results = (outs Needle_FloatTensor:$result);
@@ -170,7 +184,7 @@ def Needle_MatmulOp : Needle_Op<"matmul", [Pure, InferTypeOpAdaptor]> {
       "$lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)";
 }
 
-def Needle_StackOp : Needle_Op<"stack", [Pure, InferTypeOpAdaptor]> {
+def Needle_StackOp : Needle_Op<"stack", [Pure, InferTypeOpAdaptor, Needle_Differentiable]> {
   let summary = "stack tensors of one shape along a new axis";
   let description = [{
     Stacks one or more tensors of the same shape along a new axis `axis` in
@@ -182,7 +196,7 @@ def Needle_StackOp : Needle_Op<"stack", [Pure, InferTypeOpAdaptor]> {
       "$inputs `axis` $axis attr-dict `:` type($inputs) `->` type($result)";
 }
 
-def Needle_SplitOp : Needle_Op<"split", [Pure, InferTypeOpAdaptor]> {
+def Needle_SplitOp : Needle_Op<"split", [Pure, InferTypeOpAdaptor, Needle_Differentiable]> {
   let summary = "split a tensor into the slices of one axis";
   let description = [{
     The inverse of `stack`: one result per index of `axis` (whose size must
@@ -194,7 +208,7 @@ def Needle_SplitOp : Needle_Op<"split", [Pure, InferTypeOpAdaptor]> {
       "$x `axis` $axis attr-dict `:` type($x) `->` type($results)";
 }
 
-def Needle_FlipOp : Needle_Op<"flip", [Pure, SameOperandsAndResultType]> {
+def Needle_FlipOp : Needle_Op<"flip", [Pure, SameOperandsAndResultType, Needle_Differentiable]> {
   let summary = "reverse the order of elements along axes";
   let description = [{ Reverses `x` along each of `axes` (distinct, in [0, rank)). }];
   let arguments = (ins Needle_FloatTensor:$x, DenseI64ArrayAttr:$axes);
@@ -217,13 +231,14 @@ defvar Needle_BatchNormFormat = [{
                                  type($running_var))
 }];
 
-def Needle_BatchNormOp : Needle_Op<"batch_norm", [Pure, InferTypeOpAdaptor]> {
+def Needle_BatchNormOp : Needle_Op<"batch_norm", [Pure, InferTypeOpAdaptor, Needle_Differentiable]> {
   let summary = "BatchNorm1d as traced, before mode specialisation";
   let description = [{
     needle's BatchNorm1d on `x` of shape (N, C) with per-feature `weight`,
     `bias`, `running_mean` and `running_var` of shape (C). Its meaning depends
     on the mode: `needle-specialize` rewrites it into `batch_norm_train` plus
     writes of the running statistics, or into `batch_norm_infer`.
+    Autodiff refuses it (specialise first).
   }];
   let arguments = !con(Needle_BatchNormOperands,
       (ins DefaultValuedAttr<F64Attr, "1e-5">:$eps,
@@ -233,7 +248,7 @@ def Needle_BatchNormOp : Needle_Op<"batch_norm", [Pure, InferTypeOpAdaptor]> {
   let hasVerifier = 1;
 }
 
-def Needle_BatchNormTrainOp : Needle_Op<"batch_norm_train", [Pure, InferTypeOpAdaptor]> {
+def Needle_BatchNormTrainOp : Needle_Op<"batch_norm_train", [Pure, InferTypeOpAdaptor, Needle_Differentiable]> {
   let summary = "BatchNorm1d, training form";
   let description = [{
     Normalises with batch statistics: `mean = sum(x, 0) / N`,
@@ -256,7 +271,7 @@ def Needle_BatchNormTrainOp : Needle_Op<"batch_norm_train", [Pure, InferTypeOpAd
   let hasVerifier = 1;
 }
 
-def Needle_BatchNormInferOp : Needle_Op<"batch_norm_infer", [Pure, InferTypeOpAdaptor]> {
+def Needle_BatchNormInferOp : Needle_Op<"batch_norm_infer", [Pure, InferTypeOpAdaptor, Needle_Differentiable]> {
   let summary = "BatchNorm1d, inference form";
   let description = [{
     `y = weight * (x - running_mean) / sqrt(running_var + eps) + bias`: a
@@ -270,12 +285,14 @@ def Needle_BatchNormInferOp : Needle_Op<"batch_norm_infer", [Pure, InferTypeOpAd
 }
 
 def Needle_BatchNormTrainGradOp : Needle_Op<"batch_norm_train_grad",
-    [Pure, InferTypeOpAdaptor]> {
+    [Pure, InferTypeOpAdaptor, Needle_Differentiable]> {
   let summary = "closed-form gradient of batch_norm_train";
   let description = [{
     With `xhat = (x - batch_mean) * batch_invstd`:
     `grad_x = weight * batch_invstd / N * (N * grad_y - sum(grad_y, 0) - xhat * sum(grad_y * xhat, 0))`,
     `grad_weight = sum(grad_y * xhat, 0)`, `grad_bias = sum(grad_y, 0)`.
+    Autodiff builds it for `batch_norm_train`; it has no gradient itself
+    (second-order gradients of BatchNorm are refused with a diagnostic).
   }];
   let arguments = (ins Needle_FloatTensor:$grad_y, Needle_FloatTensor:$x,
       Needle_FloatTensor:$weight, Needle_FloatTensor:$batch_mean,
@@ -289,12 +306,13 @@ def Needle_BatchNormTrainGradOp : Needle_Op<"batch_norm_train_grad",
   }];
 }
 
-def Needle_DropoutOp : Needle_Op<"dropout", [SameOperandsAndResultType]> {
+def Needle_DropoutOp : Needle_Op<"dropout", [SameOperandsAndResultType, Needle_Differentiable]> {
   let summary = "Dropout as traced, before mode specialisation";
   let description = [{
     needle's Dropout(p): in training, each element is zeroed with probability
     `p` and kept ones are scaled by 1 / (1 - p); in inference it is the
     identity. `p` is in [0, 1). Not `Pure`: in training it draws random bits.
+    Autodiff refuses it (specialise first).
   }];
   let arguments = (ins Needle_FloatTensor:$x, F64Attr:$p);
   let results = (outs Needle_FloatTensor:$result);
@@ -302,7 +320,8 @@ def Needle_DropoutOp : Needle_Op<"dropout", [SameOperandsAndResultType]> {
   let hasVerifier = 1;
 }
 
-def Needle_OneHotOp : Needle_Op<"one_hot", [Pure]> {
+def Needle_OneHotOp : Needle_Op<"one_hot", [Pure,
+    Needle_NonDifferentiable<"its operand is integer labels and its result is piecewise constant">]> {
   let summary = "one-hot encoding of integer labels";
   let description = [{
     Maps integer labels of shape S to a float tensor of shape S x
@@ -318,7 +337,7 @@ def Needle_OneHotOp : Needle_Op<"one_hot", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Needle_SoftmaxLossOp : Needle_Op<"softmax_loss", [Pure, InferTypeOpAdaptor]> {
+def Needle_SoftmaxLossOp : Needle_Op<"softmax_loss", [Pure, InferTypeOpAdaptor, Needle_Differentiable]> {
   let summary = "mean softmax cross-entropy (needle's SoftmaxLoss)";
   let description = [{
     For logits (N, K) and integer labels (N):
@@ -331,12 +350,28 @@ def Needle_SoftmaxLossOp : Needle_Op<"softmax_loss", [Pure, InferTypeOpAdaptor]>
       "$logits `,` $labels attr-dict `:` type($logits) `,` type($labels) `->` type($loss)";
 }
 
+def Needle_ReluGradOp : Needle_Op<"relu_grad",
+    [Pure, InferTypeOpAdaptor, Needle_Differentiable]> {
+  let summary = "gradient of relu: grad_y where x > 0, else 0";
+  let description = [{
+    The vector-Jacobian product of `relu`: `grad_y` where `x > 0` and 0
+    elsewhere (at 0 and for NaN too: relu's derivative at 0 is taken as 0).
+    Both operands have the same shape and element type; the result has that
+    shape, static wherever either operand's is.
+  }];
+  let arguments = (ins Needle_FloatTensor:$grad_y, Needle_FloatTensor:$x);
+  let results = (outs Needle_FloatTensor:$grad_x);
+  let assemblyFormat =
+      "$grad_y `,` $x attr-dict `:` custom<SameTypes>(type($grad_y), type($x))";
+}
+
 //===----------------------------------------------------------------------===//
 // Variables
 //===----------------------------------------------------------------------===//
 
 def Needle_VariableOp : Needle_Op<"variable",
-    [Symbol, HasParent<"::mlir::ModuleOp">]> {
+    [Symbol, HasParent<"::mlir::ModuleOp">,
+     Needle_NonDifferentiable<"a declaration: it computes nothing">]> {
   let summary = "a module-level variable: parameter, buffer or optimizer state";
   let description = [{
     Declares state that lives in the runtime between calls: `kind` is
@@ -364,8 +399,14 @@ def Needle_VariableOp : Needle_Op<"variable",
 }
 
 def Needle_ReadOp : Needle_Op<"read",
-    [DeclareOpInterfaceMethods<SymbolUserOpInterface>, MemoryEffects<[MemRead]>]> {
+    [DeclareOpInterfaceMethods<SymbolUserOpInterface>, MemoryEffects<[MemRead]>,
+     Needle_Differentiable]> {
   let summary = "read the current value of a variable";
+  let description = [{
+    The current value of a variable. Gradients reach parameters through
+    their reads (autodiff sums the cotangents of every read of a parameter);
+    reads of buffers and optimizer state are constants to autodiff.
+  }];
   let arguments = (ins FlatSymbolRefAttr:$variable);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "$variable attr-dict `:` type($result)";
@@ -373,7 +414,8 @@ def Needle_ReadOp : Needle_Op<"read",
 }
 
 def Needle_WriteOp : Needle_Op<"write",
-    [DeclareOpInterfaceMethods<SymbolUserOpInterface>, MemoryEffects<[MemWrite]>]> {
+    [DeclareOpInterfaceMethods<SymbolUserOpInterface>, MemoryEffects<[MemWrite]>,
+     Needle_NonDifferentiable<"a state update: buffers are not differentiated">]> {
   let summary = "replace the value of a variable";
   let description = [{
     Later reads in the same call see `value`; the runtime keeps it for later

@@ -131,6 +131,26 @@ struct PowerScalarToGeneric : OpConversionPattern<PowerScalarOp> {
   }
 };
 
+/// grad_y where x > 0, else 0: `ogt` is false at 0 and for NaN, so relu's
+/// derivative is 0 there.
+struct ReluGradToGeneric : OpConversionPattern<ReluGradOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult matchAndRewrite(ReluGradOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Value result = createElementwise(
+        rewriter, op.getLoc(), op.getType(), {adaptor.getGradY(), adaptor.getX()},
+        [](OpBuilder &b, Location loc, ValueRange args) -> SmallVector<Value> {
+          Value zero = createFloatConstant(b, loc, args[1].getType(), 0.0);
+          Value positive =
+              arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, args[1], zero);
+          return {arith::SelectOp::create(b, loc, positive, args[0], zero)};
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 } // namespace
 
 void populateElementwiseToLinalgPatterns(RewritePatternSet &patterns) {
@@ -143,8 +163,8 @@ void populateElementwiseToLinalgPatterns(RewritePatternSet &patterns) {
            ScalarToGeneric<DivScalarOp, arith::DivFOp>, PowerScalarToGeneric,
            UnaryToGeneric<NegateOp, createNegate>, UnaryToGeneric<ExpOp, createExp>,
            UnaryToGeneric<LogOp, createLog>, UnaryToGeneric<ReluOp, createRelu>,
-           UnaryToGeneric<TanhOp, createTanh>, UnaryToGeneric<SigmoidOp, createSigmoid>>(
-          context);
+           UnaryToGeneric<TanhOp, createTanh>, UnaryToGeneric<SigmoidOp, createSigmoid>,
+           ReluGradToGeneric>(context);
 }
 
 } // namespace mlir::needle

@@ -14,7 +14,8 @@ class RewritePatternSet;
 
 namespace mlir::needle {
 
-/// add mul div pow, the scalar forms, negate exp log relu tanh sigmoid.
+/// add mul div pow, the scalar forms, negate exp log relu tanh sigmoid,
+/// relu_grad.
 void populateElementwiseToLinalgPatterns(RewritePatternSet &patterns);
 
 /// reshape broadcast_to transpose flip stack split.

@@ -21,6 +21,32 @@ def NeedleSpecialize : Pass<"needle-specialize", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::needle::NeedleDialect"];
 }
 
+def NeedleAutodiff : Pass<"needle-autodiff", "::mlir::ModuleOp"> {
+  let summary = "Build the gradient function of a loss (reverse mode, per-op VJPs)";
+  let description = [{
+    For the function `func` (default `loss`), already in training form
+    (`--needle-specialize=mode=train`) and returning one rank-0 float tensor,
+    adds a public `@<func>_grad` with the same arguments returning the loss
+    and then one gradient per `parameter` variable of the module, in
+    declaration order, each with the variable's type and the result
+    attribute `needle.gradient_of = @<variable>`. A parameter the loss does
+    not depend on gets zeros. The gradient function repeats the original's
+    computation and side effects (writes of buffers) once, then builds each
+    op's vector-Jacobian product (DifferentiableOpInterface) in reverse
+    order: the cotangents of values used more than once are summed, nothing
+    is computed for values no parameter depends on, and reads of buffers and
+    optimizer state are constants. `@<func>` itself is left unchanged.
+  }];
+  let options = [
+    Option<"funcName", "func", "std::string", /*default=*/"\"loss\"",
+           "the function to differentiate">,
+  ];
+  let dependentDialects = [
+    "::mlir::needle::NeedleDialect", "::mlir::arith::ArithDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
 def NeedleVariablesToArguments : Pass<"needle-variables-to-arguments", "::mlir::ModuleOp"> {
   let summary = "Pass the variables each public function uses as trailing arguments";
   let description = [{
