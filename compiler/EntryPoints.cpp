@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 #include "compiler/EntryPoints.h"
 #include "compiler/transforms/Passes.h"
+#include "dialect/NeedleOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
@@ -49,6 +50,15 @@ static LogicalResult buildTrainingStep(ModuleOp module, func::FuncOp clone,
   if (optimizer.name.empty())
     return emitError(module.getLoc()) << "entry point '" << name
                               << "' needs an optimizer (--optimizer=sgd|adam)";
+  // Say so before autodiff does, in terms of the entry being built.
+  WalkResult dropout = clone.walk([&](mlir::needle::DropoutOp op) {
+    op.emitOpError() << "in '" << name
+                     << "' is not supported yet: its training form (a random mask) "
+                        "has no lowering";
+    return WalkResult::interrupt();
+  });
+  if (dropout.wasInterrupted())
+    return failure();
   std::string lossName = clone.getSymName().str();
   PassManager pm(module.getContext());
   // Parsed by name: the autodiff pass is registered by its own library.

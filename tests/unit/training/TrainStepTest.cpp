@@ -69,6 +69,9 @@ struct ReferenceRun {
   const char *flags; // the hyperparameters of gen_train.py's CONFIGS
 };
 
+// Test names and ctest listings show the configuration.
+void PrintTo(const ReferenceRun &run, std::ostream *os) { *os << run.config; }
+
 std::string modelPath(const std::string &model) {
   return model == "mlp" ? example("mlp.mlir") : trainReference(model + ".mlir");
 }
