@@ -22,12 +22,15 @@ int main(int argc, char **argv) {
   int classes = std::atoi(argv[4]);
   int runs = argc > 5 ? std::atoi(argv[5]) : 20;
   if (batch <= 0 || features <= 0 || classes <= 0 || runs <= 0) {
-    std::fprintf(stderr, "train_step_latency: BATCH, FEATURES, CLASSES and RUNS must be positive\n");
+    std::fprintf(
+        stderr,
+        "train_step_latency: BATCH, FEATURES, CLASSES and RUNS must be positive\n");
     return 2;
   }
   StatusOr<Module> module = Module::load(argv[1]);
   if (!module.ok()) {
-    std::fprintf(stderr, "train_step_latency: error: %s\n", module.status().message().c_str());
+    std::fprintf(stderr, "train_step_latency: error: %s\n",
+                 module.status().message().c_str());
     return 1;
   }
   std::mt19937 rng(0);
@@ -48,7 +51,8 @@ int main(int argc, char **argv) {
     auto out = module->call("train_step", inputs);
     auto stop = std::chrono::steady_clock::now();
     if (!out.ok()) {
-      std::fprintf(stderr, "train_step_latency: error: %s\n", out.status().message().c_str());
+      std::fprintf(stderr, "train_step_latency: error: %s\n",
+                   out.status().message().c_str());
       return 1;
     }
     if (i >= 3) // warm-up steps are not timed

@@ -32,8 +32,7 @@ struct CompileOptions {
 /// Compiles a verified model module in place. Text stages are printed to
 /// `textOutput`; binary stages are written to `outputPath`.
 mlir::LogicalResult compile(mlir::ModuleOp module, const CompileOptions &options,
-                            llvm::raw_ostream &textOutput,
-                            llvm::StringRef outputPath);
+                            llvm::raw_ostream &textOutput, llvm::StringRef outputPath);
 
 } // namespace needle
 

@@ -48,8 +48,8 @@ static LogicalResult buildTrainingStep(ModuleOp module, func::FuncOp clone,
                                        const OptimizerOptions &optimizer) {
   // Located at the model, without the whole module printed after it.
   if (optimizer.name.empty())
-    return emitError(module.getLoc()) << "entry point '" << name
-                              << "' needs an optimizer (--optimizer=sgd|adam)";
+    return emitError(module.getLoc())
+           << "entry point '" << name << "' needs an optimizer (--optimizer=sgd|adam)";
   // Say so before autodiff does, in terms of the entry being built.
   WalkResult dropout = clone.walk([&](mlir::needle::DropoutOp op) {
     op.emitOpError() << "in '" << name
@@ -63,8 +63,8 @@ static LogicalResult buildTrainingStep(ModuleOp module, func::FuncOp clone,
   PassManager pm(module.getContext());
   // Parsed by name: the autodiff pass is registered by its own library.
   if (failed(parsePassPipeline("needle-autodiff{func=" + lossName + "}", pm)))
-    return emitError(module.getLoc()) << "cannot build '" << name
-                              << "': the needle-autodiff pass is not available";
+    return emitError(module.getLoc())
+           << "cannot build '" << name << "': the needle-autodiff pass is not available";
   mlir::needle::NeedleSynthesizeTrainStepOptions step;
   step.func = lossName;
   step.entry = name.str();
@@ -94,16 +94,16 @@ LogicalResult buildEntryPoints(ModuleOp module, ArrayRef<std::string> entries,
       std::string known;
       for (const EntryPointKind &k : knownEntryPoints())
         known += (known.empty() ? "" : ", ") + std::string(k.name);
-      return module.emitError() << "unknown entry point '" << entry
-                                << "' (known: " << known << ")";
+      return module.emitError()
+             << "unknown entry point '" << entry << "' (known: " << known << ")";
     }
     auto source = module.lookupSymbol<func::FuncOp>(kind->source);
     if (!source)
       return module.emitError() << "entry point '" << entry << "' needs a function @"
                                 << kind->source << " in the model";
     if (Operation *clash = module.lookupSymbol(entry))
-      return clash->emitError() << "the model defines @" << entry
-                                << ", which is the name of an entry point";
+      return clash->emitError()
+             << "the model defines @" << entry << ", which is the name of an entry point";
 
     // A training step is built from a differentiated copy of its source.
     std::string cloneName = kind->trains ? entry + "." + kind->source : entry;

@@ -109,16 +109,16 @@ public:
       FailureOr<Value> m = movingAverage("adam.m.", parameter, g, hyper.beta1);
       if (failed(m))
         return failure();
-      FailureOr<Value> v = movingAverage(
-          "adam.v.", parameter, PowerScalarOp::create(b, g, b.getF64FloatAttr(2.0)),
-          hyper.beta2);
+      FailureOr<Value> v =
+          movingAverage("adam.v.", parameter,
+                        PowerScalarOp::create(b, g, b.getF64FloatAttr(2.0)), hyper.beta2);
       if (failed(v))
         return failure();
       Value mHat = DivOp::create(b, *m, broadcast(correction1, type));
       Value vHat = DivOp::create(b, *v, broadcast(correction2, type));
-      Value denominator = AddScalarOp::create(
-          b, PowerScalarOp::create(b, vHat, b.getF64FloatAttr(0.5)),
-          b.getF64FloatAttr(hyper.eps));
+      Value denominator =
+          AddScalarOp::create(b, PowerScalarOp::create(b, vHat, b.getF64FloatAttr(0.5)),
+                              b.getF64FloatAttr(hyper.eps));
       step = DivOp::create(b, MulOp::create(b, broadcast(lr, type), mHat), denominator);
     }
     WriteOp::create(b, parameter.getSymName(),
@@ -180,10 +180,10 @@ std::string shortest(double value) {
 }
 
 std::string describe(const Hyperparameters &hyper) {
-  std::string optimizer =
-      hyper.adam ? "adam(beta1=" + shortest(hyper.beta1) + ", beta2=" + shortest(hyper.beta2) +
-                       ", eps=" + shortest(hyper.eps)
-                 : "sgd(momentum=" + shortest(hyper.momentum);
+  std::string optimizer = hyper.adam ? "adam(beta1=" + shortest(hyper.beta1) +
+                                           ", beta2=" + shortest(hyper.beta2) +
+                                           ", eps=" + shortest(hyper.eps)
+                                     : "sgd(momentum=" + shortest(hyper.momentum);
   return "one training step: training-form forward, loss, gradients, " + optimizer +
          ", weight_decay=" + shortest(hyper.weightDecay) +
          "), learning rate in variable 'lr'; returns the loss";
@@ -202,9 +202,9 @@ struct NeedleSynthesizeTrainStep
     std::string gradientName = func + "_grad";
     auto gradient = module.lookupSymbol<func::FuncOp>(gradientName);
     if (!gradient || gradient.isExternal()) {
-      emitError(module.getLoc()) << "needle-synthesize-train-step: no function @" << gradientName
-                         << " with a body (run needle-autodiff{func=" << func
-                         << "} first)";
+      emitError(module.getLoc())
+          << "needle-synthesize-train-step: no function @" << gradientName
+          << " with a body (run needle-autodiff{func=" << func << "} first)";
       return signalPassFailure();
     }
     if (Operation *clash = module.lookupSymbol(entry)) {
@@ -226,8 +226,7 @@ struct NeedleSynthesizeTrainStep
     step.getBody().takeBody(gradient.getBody());
     if (ArrayAttr argAttrs = gradient.getAllArgAttrs())
       step.setAllArgAttrs(argAttrs);
-    step->setAttr("needle.description",
-                  moduleBuilder.getStringAttr(describe(*hyper)));
+    step->setAttr("needle.description", moduleBuilder.getStringAttr(describe(*hyper)));
     gradient.erase();
 
     ImplicitLocOpBuilder b(returnOp.getLoc(), returnOp);
@@ -250,13 +249,8 @@ struct NeedleSynthesizeTrainStep
   }
 
   FailureOr<Hyperparameters> checkedHyperparameters(ModuleOp module) {
-    Hyperparameters hyper{optimizer.getValue() == "adam",
-                          lr,
-                          momentum,
-                          weightDecay,
-                          beta1,
-                          beta2,
-                          eps};
+    Hyperparameters hyper{
+        optimizer.getValue() == "adam", lr, momentum, weightDecay, beta1, beta2, eps};
     // Located at the module, without printing all of it.
     auto error = [&]() {
       return emitError(module.getLoc()) << "needle-synthesize-train-step: ";

@@ -25,23 +25,26 @@ static cl::opt<std::string> outputFile("o", cl::desc("Output file ('-' for stdou
 static cl::opt<std::string> target("target", cl::desc("Target: cpu"), cl::init("cpu"));
 static cl::opt<needle::EmitStage> emit(
     "emit", cl::desc("Stop at a stage"), cl::init(needle::EmitStage::SharedLibrary),
-    cl::values(clEnumValN(needle::EmitStage::Needle, "needle", "entry points in needle form"),
-               clEnumValN(needle::EmitStage::Linalg, "linalg", "linalg on tensors"),
-               clEnumValN(needle::EmitStage::LLVMMLIR, "llvm-mlir", "the LLVM dialect"),
-               clEnumValN(needle::EmitStage::LLVMIR, "llvm-ir", "optimised LLVM IR"),
-               clEnumValN(needle::EmitStage::Object, "obj", "an object file"),
-               clEnumValN(needle::EmitStage::SharedLibrary, "so", "the artifact (default)")));
-static cl::list<std::string> entries(
-    "entry", cl::desc("Entry point to build: infer, forward_train, eval_loss, train_step "
-                      "(repeatable; default: infer and eval_loss where the model has "
-                      "@forward and @loss, plus train_step with --optimizer)"));
+    cl::values(
+        clEnumValN(needle::EmitStage::Needle, "needle", "entry points in needle form"),
+        clEnumValN(needle::EmitStage::Linalg, "linalg", "linalg on tensors"),
+        clEnumValN(needle::EmitStage::LLVMMLIR, "llvm-mlir", "the LLVM dialect"),
+        clEnumValN(needle::EmitStage::LLVMIR, "llvm-ir", "optimised LLVM IR"),
+        clEnumValN(needle::EmitStage::Object, "obj", "an object file"),
+        clEnumValN(needle::EmitStage::SharedLibrary, "so", "the artifact (default)")));
+static cl::list<std::string>
+    entries("entry",
+            cl::desc("Entry point to build: infer, forward_train, eval_loss, train_step "
+                     "(repeatable; default: infer and eval_loss where the model has "
+                     "@forward and @loss, plus train_step with --optimizer)"));
 
 // The training step (needle's optimizers; only lr stays variable at run time).
 static cl::OptionCategory trainingCategory("Training step (train_step from @loss)");
 static cl::opt<std::string> optimizer("optimizer",
                                       cl::desc("sgd or adam: build train_step"),
                                       cl::cat(trainingCategory));
-static cl::opt<double> lr("lr", cl::desc("Initial learning rate, the variable 'lr' (0.01)"),
+static cl::opt<double> lr("lr",
+                          cl::desc("Initial learning rate, the variable 'lr' (0.01)"),
                           cl::init(0.01), cl::cat(trainingCategory));
 static cl::opt<double> momentum("momentum", cl::desc("SGD momentum (0)"), cl::init(0.0),
                                 cl::cat(trainingCategory));
@@ -61,11 +64,11 @@ static std::string optimizerFromFlags(needle::OptimizerOptions &options) {
   std::pair<const char *, const cl::Option *> sgdOnly[] = {{"--momentum", &momentum}};
   std::pair<const char *, const cl::Option *> adamOnly[] = {
       {"--beta1", &beta1}, {"--beta2", &beta2}, {"--eps", &eps}};
-  std::pair<const char *, const cl::Option *> shared[] = {{"--lr", &lr},
-                                                          {"--weight-decay", &weightDecay}};
+  std::pair<const char *, const cl::Option *> shared[] = {
+      {"--lr", &lr}, {"--weight-decay", &weightDecay}};
   if (optimizer.empty()) {
-    for (auto list : {llvm::ArrayRef(sgdOnly), llvm::ArrayRef(adamOnly),
-                      llvm::ArrayRef(shared)})
+    for (auto list :
+         {llvm::ArrayRef(sgdOnly), llvm::ArrayRef(adamOnly), llvm::ArrayRef(shared)})
       for (auto [name, flag] : list)
         if (flag->getNumOccurrences())
           return std::string(name) + " needs --optimizer=sgd|adam";
@@ -73,8 +76,8 @@ static std::string optimizerFromFlags(needle::OptimizerOptions &options) {
   }
   if (optimizer != "sgd" && optimizer != "adam")
     return "unknown optimizer '" + optimizer + "' (expected sgd or adam)";
-  for (auto [name, flag] : optimizer == "sgd" ? llvm::ArrayRef(adamOnly)
-                                              : llvm::ArrayRef(sgdOnly))
+  for (auto [name, flag] :
+       optimizer == "sgd" ? llvm::ArrayRef(adamOnly) : llvm::ArrayRef(sgdOnly))
     if (flag->getNumOccurrences())
       return std::string(name) + " is not an option of --optimizer=" + optimizer;
   options = {optimizer, lr, momentum, weightDecay, beta1, beta2, eps};
@@ -104,8 +107,9 @@ int main(int argc, char **argv) {
     llvm::errs() << "needlec: error: " << optimizerError << "\n";
     return 1;
   }
-  bool textStage = emit == needle::EmitStage::Needle || emit == needle::EmitStage::Linalg ||
-                   emit == needle::EmitStage::LLVMMLIR || emit == needle::EmitStage::LLVMIR;
+  bool textStage =
+      emit == needle::EmitStage::Needle || emit == needle::EmitStage::Linalg ||
+      emit == needle::EmitStage::LLVMMLIR || emit == needle::EmitStage::LLVMIR;
   std::string output = outputFile;
   if (output.empty()) {
     if (!textStage) {

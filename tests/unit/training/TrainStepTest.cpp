@@ -89,9 +89,9 @@ TEST_P(TrainingRun, LossesMatchReference) {
   Tensor schedule = scheduled ? readReference(config + "_lr.npy") : Tensor();
   for (int64_t step = 0; step < steps; ++step) {
     if (scheduled)
-      ASSERT_TRUE(module
-                      .setVariable("lr", scalarF32(float(schedule.elementAsDouble(step))))
-                      .ok());
+      ASSERT_TRUE(
+          module.setVariable("lr", scalarF32(float(schedule.elementAsDouble(step))))
+              .ok());
     float loss = trainStep(module, batches.at(step));
     double want = expected.elementAsDouble(step);
     EXPECT_NEAR(loss, want, 1e-5 * std::fabs(want)) << "train_step " << step;
@@ -107,9 +107,11 @@ TEST_P(TrainingRun, LossesMatchReference) {
 INSTANTIATE_TEST_SUITE_P(
     Reference, TrainingRun,
     testing::Values(
-        ReferenceRun{"mlp_sgd", "mlp", "--optimizer=sgd --lr=0.05 --momentum=0.9 "
-                                       "--weight-decay=1e-3"},
-        ReferenceRun{"mlp_adam", "mlp", "--optimizer=adam --lr=0.001 --weight-decay=1e-3"},
+        ReferenceRun{"mlp_sgd", "mlp",
+                     "--optimizer=sgd --lr=0.05 --momentum=0.9 "
+                     "--weight-decay=1e-3"},
+        ReferenceRun{"mlp_adam", "mlp",
+                     "--optimizer=adam --lr=0.001 --weight-decay=1e-3"},
         ReferenceRun{"mlp_sgd_schedule", "mlp",
                      "--optimizer=sgd --lr=0.1 --momentum=0.5 --weight-decay=1e-3"},
         ReferenceRun{"mlp_resnet_sgd", "mlp_resnet_nodropout",
@@ -141,7 +143,8 @@ TEST(HandDerived, SgdWithMomentumAndWeightDecay) {
   //         w = (-0.015625, 0.984375); the loss is the one before: 0.
   // step 2: g = (3.99609375, -3.75390625),
   //         u = 0.75 u + 0.25 g = (1.7724609375, -1.6650390625),
-  //         w = (-0.90185546875, 1.81689453125); loss at step 2 = 4(-0.015625 - 0.984375) = -4.
+  //         w = (-0.90185546875, 1.81689453125); loss at step 2 = 4(-0.015625 - 0.984375)
+  //         = -4.
   Module module = load(compile(writeModel("linear_sum_sgd", kLinearSum), "linear_sum_sgd",
                                "--optimizer=sgd --lr=0.5 --momentum=0.75 "
                                "--weight-decay=0.25"));
@@ -173,8 +176,8 @@ TEST(HandDerived, AdamBiasCorrectionAndStepCount) {
     EXPECT_NEAR(module.variable("adam.m.w")->elementAsDouble(0), m, 1e-6 * m);
     EXPECT_NEAR(module.variable("adam.v.w")->elementAsDouble(1), v, 1e-6 * v);
   }
-  expectClose(*module.variable("w"), *Tensor::fromValues<float>({2, 1}, {0.2f, 0.8f}), 1e-6,
-              0);
+  expectClose(*module.variable("w"), *Tensor::fromValues<float>({2, 1}, {0.2f, 0.8f}),
+              1e-6, 0);
 }
 
 // ---- state, checkpoints, learning rate ---------------------------------------
@@ -187,8 +190,8 @@ std::map<std::string, Tensor> snapshot(const Module &module) {
 }
 
 TEST(TrainStep, ManifestListsStateAndWrites) {
-  Module module = load(compile(example("mlp.mlir"), "mlp_adam_manifest",
-                               "--optimizer=adam --lr=0.003"));
+  Module module = load(
+      compile(example("mlp.mlir"), "mlp_adam_manifest", "--optimizer=adam --lr=0.003"));
   const Manifest &manifest = module.manifest();
   const EntryPointSpec *step = manifest.findEntryPoint("train_step");
   ASSERT_TRUE(step);
@@ -198,8 +201,9 @@ TEST(TrainStep, ManifestListsStateAndWrites) {
   ASSERT_EQ(step->outputs.size(), 1u);
   EXPECT_EQ(step->outputs[0].shape, Shape{});
   // The constant hyperparameters are recorded with the entry.
-  EXPECT_NE(step->description.find("adam(beta1=0.9, beta2=0.999, eps=1e-08, weight_decay=0)"),
-            std::string::npos)
+  EXPECT_NE(
+      step->description.find("adam(beta1=0.9, beta2=0.999, eps=1e-08, weight_decay=0)"),
+      std::string::npos)
       << step->description;
   ASSERT_TRUE(manifest.findEntryPoint("eval_loss"));
   ASSERT_TRUE(manifest.findEntryPoint("infer"));
