@@ -17,7 +17,6 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/Pass/PassManager.h"
-#include "mlir/Pass/PassRegistry.h"
 
 using namespace mlir;
 
@@ -61,10 +60,9 @@ static LogicalResult buildTrainingStep(ModuleOp module, func::FuncOp clone,
     return failure();
   std::string lossName = clone.getSymName().str();
   PassManager pm(module.getContext());
-  // Parsed by name: the autodiff pass is registered by its own library.
-  if (failed(parsePassPipeline("needle-autodiff{func=" + lossName + "}", pm)))
-    return emitError(module.getLoc())
-           << "cannot build '" << name << "': the needle-autodiff pass is not available";
+  mlir::needle::NeedleAutodiffOptions autodiff;
+  autodiff.funcName = lossName;
+  pm.addPass(mlir::needle::createNeedleAutodiff(autodiff));
   mlir::needle::NeedleSynthesizeTrainStepOptions step;
   step.func = lossName;
   step.entry = name.str();
