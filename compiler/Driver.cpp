@@ -30,12 +30,18 @@ LogicalResult compile(ModuleOp module, const CompileOptions &options,
                               << "' is not supported by this needlec (known: cpu)";
   std::vector<std::string> entries = options.entries;
   bool freeze = !options.freezeCheckpoint.empty();
+  if (freeze && !options.optimizer.name.empty())
+    return module.emitError("--freeze builds an inference-only artifact; it cannot "
+                            "have a training step (--optimizer)");
   if (entries.empty())
     entries = freeze ? std::vector<std::string>{"infer"} : supportedEntryPoints(module);
+  // An optimizer asks for the training step.
+  if (!options.optimizer.name.empty() && !llvm::is_contained(entries, "train_step"))
+    entries.push_back("train_step");
   if (entries.empty())
     return module.emitError("the model has no function an entry point is built from "
-                            "(@forward for infer)");
-  if (failed(buildEntryPoints(module, entries)))
+                            "(@forward for infer, @loss for eval_loss)");
+  if (failed(buildEntryPoints(module, entries, options.optimizer)))
     return failure();
   if (freeze && failed(runPipeline(module, options, [&](OpPassManager &pm) {
         buildFreezePipeline(pm, options.freezeCheckpoint);

@@ -2,6 +2,7 @@
 #ifndef NEEDLE_COMPILER_DRIVER_H
 #define NEEDLE_COMPILER_DRIVER_H
 
+#include "compiler/EntryPoints.h"
 #include "compiler/target/Artifact.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -21,6 +22,8 @@ struct CompileOptions {
   TargetOptions codegen;
   /// Empty: every entry point the model supports.
   std::vector<std::string> entries;
+  /// When named, `train_step` is built too (from @loss).
+  OptimizerOptions optimizer;
   EmitStage emit = EmitStage::SharedLibrary;
   /// A .safetensors checkpoint whose values are baked in as constants: the
   /// artifact is inference-only and holds no variables.
@@ -32,8 +35,7 @@ struct CompileOptions {
 /// Compiles a verified model module in place. Text stages are printed to
 /// `textOutput`; binary stages are written to `outputPath`.
 mlir::LogicalResult compile(mlir::ModuleOp module, const CompileOptions &options,
-                            llvm::raw_ostream &textOutput,
-                            llvm::StringRef outputPath);
+                            llvm::raw_ostream &textOutput, llvm::StringRef outputPath);
 
 } // namespace needle
 

@@ -171,6 +171,9 @@ StatusOr<EntryPointSpec> parseEntryPoint(const JsonValue &json, size_t index,
                             parseTensorSpecs(json, "outputs", "output"));
     NEEDLE_ASSIGN_OR_RETURN(entry.variables, parseNameList(json, "variables"));
     NEEDLE_ASSIGN_OR_RETURN(entry.writes, parseNameList(json, "writes"));
+    if (json.find("description")) {
+      NEEDLE_ASSIGN_OR_RETURN(entry.description, stringMember(json, "description"));
+    }
     for (const std::string &name : entry.variables)
       if (!manifest.findVariable(name))
         return Status::error("uses unknown variable '" + name + "'");

@@ -34,6 +34,9 @@ struct EntryPointSpec {
   std::vector<std::string> variables;
   /// The subset of `variables` the entry point updates in place.
   std::vector<std::string> writes;
+  /// Optional: what the entry does beyond its signature (e.g. a training
+  /// step's optimizer and hyperparameters).
+  std::string description;
 };
 
 enum class VariableKind { parameter, buffer, optimizerState };

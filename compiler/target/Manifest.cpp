@@ -118,14 +118,18 @@ FailureOr<std::string> buildManifest(ModuleOp module, StringRef target,
         return failure();
       outputs.push_back(std::move(*spec));
     }
-    entries.push_back(json::Object{
+    json::Object spec{
         {"name", func.getSymName().str()},
         {"symbol", (kEntrySymbolPrefix + func.getSymName()).str()},
         {"inputs", std::move(inputs)},
         {"outputs", std::move(outputs)},
         {"variables", stringList(func, "needle.variables")},
         {"writes", stringList(func, "needle.writes")},
-    });
+    };
+    // What the entry does beyond its signature (a training step's optimizer).
+    if (auto description = func->getAttrOfType<StringAttr>("needle.description"))
+      spec["description"] = description.str();
+    entries.push_back(std::move(spec));
   }
 
   json::Object manifest{

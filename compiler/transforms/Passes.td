@@ -113,4 +113,53 @@ def NeedleContractionLoopOrder : Pass<"needle-contraction-loop-order", "::mlir::
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def NeedleSynthesizeTrainStep : Pass<"needle-synthesize-train-step", "::mlir::ModuleOp"> {
+  let summary = "Build a training step from a loss gradient and an optimizer";
+  let description = [{
+    Turns `@<func>_grad` (as `needle-autodiff` makes it: the loss's
+    arguments, returning the loss and one gradient per `parameter` variable,
+    each result marked `needle.gradient_of = @<parameter>`) into the public
+    function `@<entry>` with the same arguments, returning the loss only. After
+    the gradient it applies one optimizer step to every parameter and writes
+    the new parameters and optimizer state with `needle.write`; buffer writes
+    of the gradient function (BatchNorm running statistics) are kept.
+    `@<func>_grad` is consumed.
+
+    The optimizers are needle's, in element type arithmetic:
+    - `sgd`: g = grad + weight_decay * p; u = momentum * u + (1 - momentum) * g;
+      p = p - lr * u. `u` is the variable `sgd.u.<p>` (zeros); with momentum 0
+      it equals g and no state is kept.
+    - `adam`: t = t + 1; g = grad + weight_decay * p;
+      m = beta1 * m + (1 - beta1) * g; v = beta2 * v + (1 - beta2) * g * g;
+      p = p - lr * (m / (1 - beta1^t)) / (sqrt(v / (1 - beta2^t)) + eps).
+      `m`, `v` are `adam.m.<p>`, `adam.v.<p>` (zeros); the step count is the
+      f64 scalar `adam.t` and the bias corrections are computed in f64 and
+      rounded once, as needle's Python floats are.
+    Weight decay applies to every parameter. The learning rate is the scalar
+    variable `lr` (initialised to `lr`), so the runtime can change it between
+    steps; the other hyperparameters are constants, recorded in the entry's
+    `needle.description`. Every added variable has kind `optimizer_state`.
+  }];
+  let options = [
+    Option<"func", "func", "std::string", /*default=*/"\"loss\"",
+           "the differentiated function: its gradient is @<func>_grad">,
+    Option<"entry", "entry", "std::string", /*default=*/"\"train_step\"",
+           "name of the training-step function">,
+    Option<"optimizer", "optimizer", "std::string", /*default=*/"\"sgd\"",
+           "`sgd` or `adam`">,
+    Option<"lr", "lr", "double", /*default=*/"0.01",
+           "initial value of the learning-rate variable">,
+    Option<"momentum", "momentum", "double", /*default=*/"0.0", "SGD momentum">,
+    Option<"weightDecay", "weight-decay", "double", /*default=*/"0.0",
+           "L2 weight decay, added to every parameter's gradient">,
+    Option<"beta1", "beta1", "double", /*default=*/"0.9", "Adam beta1">,
+    Option<"beta2", "beta2", "double", /*default=*/"0.999", "Adam beta2">,
+    Option<"eps", "eps", "double", /*default=*/"1e-8", "Adam epsilon">,
+  ];
+  let dependentDialects = ["::mlir::needle::NeedleDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 #endif // NEEDLE_COMPILER_TRANSFORMS_PASSES_TD

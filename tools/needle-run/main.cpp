@@ -125,6 +125,8 @@ void list(const Module &module) {
       writes += (writes.empty() ? "" : ", ") + name;
     if (!writes.empty())
       std::printf("    writes: %s\n", writes.c_str());
+    if (!entry.description.empty())
+      std::printf("    %s\n", entry.description.c_str());
   }
   std::printf("variables:\n");
   for (const VariableSpec &variable : manifest.variables)

@@ -25,20 +25,70 @@ static cl::opt<std::string> outputFile("o", cl::desc("Output file ('-' for stdou
 static cl::opt<std::string> target("target", cl::desc("Target: cpu"), cl::init("cpu"));
 static cl::opt<needle::EmitStage> emit(
     "emit", cl::desc("Stop at a stage"), cl::init(needle::EmitStage::SharedLibrary),
-    cl::values(clEnumValN(needle::EmitStage::Needle, "needle", "entry points in needle form"),
-               clEnumValN(needle::EmitStage::Linalg, "linalg", "linalg on tensors"),
-               clEnumValN(needle::EmitStage::LLVMMLIR, "llvm-mlir", "the LLVM dialect"),
-               clEnumValN(needle::EmitStage::LLVMIR, "llvm-ir", "optimised LLVM IR"),
-               clEnumValN(needle::EmitStage::Object, "obj", "an object file"),
-               clEnumValN(needle::EmitStage::SharedLibrary, "so", "the artifact (default)")));
-static cl::list<std::string> entries("entry",
-                                     cl::desc("Entry point to build: infer, forward_train "
-                                              "(repeatable; default: infer)"));
+    cl::values(
+        clEnumValN(needle::EmitStage::Needle, "needle", "entry points in needle form"),
+        clEnumValN(needle::EmitStage::Linalg, "linalg", "linalg on tensors"),
+        clEnumValN(needle::EmitStage::LLVMMLIR, "llvm-mlir", "the LLVM dialect"),
+        clEnumValN(needle::EmitStage::LLVMIR, "llvm-ir", "optimised LLVM IR"),
+        clEnumValN(needle::EmitStage::Object, "obj", "an object file"),
+        clEnumValN(needle::EmitStage::SharedLibrary, "so", "the artifact (default)")));
+static cl::list<std::string>
+    entries("entry",
+            cl::desc("Entry point to build: infer, forward_train, eval_loss, train_step "
+                     "(repeatable; default: infer and eval_loss where the model has "
+                     "@forward and @loss, plus train_step with --optimizer)"));
+
 static cl::opt<std::string> freeze(
     "freeze",
     cl::desc("Bake the variables of this .safetensors checkpoint in as constants "
              "(an inference-only artifact; BatchNorm folds into the Linear before it)"),
     cl::value_desc("checkpoint"), cl::init(""));
+
+// The training step (needle's optimizers; only lr stays variable at run time).
+static cl::OptionCategory trainingCategory("Training step (train_step from @loss)");
+static cl::opt<std::string> optimizer("optimizer",
+                                      cl::desc("sgd or adam: build train_step"),
+                                      cl::cat(trainingCategory));
+static cl::opt<double> lr("lr",
+                          cl::desc("Initial learning rate, the variable 'lr' (0.01)"),
+                          cl::init(0.01), cl::cat(trainingCategory));
+static cl::opt<double> momentum("momentum", cl::desc("SGD momentum (0)"), cl::init(0.0),
+                                cl::cat(trainingCategory));
+static cl::opt<double> weightDecay("weight-decay",
+                                   cl::desc("Weight decay of every parameter (0)"),
+                                   cl::init(0.0), cl::cat(trainingCategory));
+static cl::opt<double> beta1("beta1", cl::desc("Adam beta1 (0.9)"), cl::init(0.9),
+                             cl::cat(trainingCategory));
+static cl::opt<double> beta2("beta2", cl::desc("Adam beta2 (0.999)"), cl::init(0.999),
+                             cl::cat(trainingCategory));
+static cl::opt<double> eps("eps", cl::desc("Adam epsilon (1e-8)"), cl::init(1e-8),
+                           cl::cat(trainingCategory));
+
+/// The optimizer flags, or an error message naming the flag that does not
+/// belong with the chosen optimizer.
+static std::string optimizerFromFlags(needle::OptimizerOptions &options) {
+  std::pair<const char *, const cl::Option *> sgdOnly[] = {{"--momentum", &momentum}};
+  std::pair<const char *, const cl::Option *> adamOnly[] = {
+      {"--beta1", &beta1}, {"--beta2", &beta2}, {"--eps", &eps}};
+  std::pair<const char *, const cl::Option *> shared[] = {
+      {"--lr", &lr}, {"--weight-decay", &weightDecay}};
+  if (optimizer.empty()) {
+    for (auto list :
+         {llvm::ArrayRef(sgdOnly), llvm::ArrayRef(adamOnly), llvm::ArrayRef(shared)})
+      for (auto [name, flag] : list)
+        if (flag->getNumOccurrences())
+          return std::string(name) + " needs --optimizer=sgd|adam";
+    return "";
+  }
+  if (optimizer != "sgd" && optimizer != "adam")
+    return "unknown optimizer '" + optimizer + "' (expected sgd or adam)";
+  for (auto [name, flag] :
+       optimizer == "sgd" ? llvm::ArrayRef(adamOnly) : llvm::ArrayRef(sgdOnly))
+    if (flag->getNumOccurrences())
+      return std::string(name) + " is not an option of --optimizer=" + optimizer;
+  options = {optimizer, lr, momentum, weightDecay, beta1, beta2, eps};
+  return "";
+}
 static cl::opt<std::string> cpu("cpu", cl::desc("native, generic, or an LLVM CPU name"),
                                 cl::init("native"));
 static cl::opt<unsigned> optLevel("O", cl::desc("Optimisation level 0-3 (default 3)"),
@@ -57,8 +107,15 @@ int main(int argc, char **argv) {
     llvm::errs() << "needlec: error: -O" << optLevel << " is not a level (0-3)\n";
     return 1;
   }
-  bool textStage = emit == needle::EmitStage::Needle || emit == needle::EmitStage::Linalg ||
-                   emit == needle::EmitStage::LLVMMLIR || emit == needle::EmitStage::LLVMIR;
+  needle::OptimizerOptions optimizerOptions;
+  std::string optimizerError = optimizerFromFlags(optimizerOptions);
+  if (!optimizerError.empty()) {
+    llvm::errs() << "needlec: error: " << optimizerError << "\n";
+    return 1;
+  }
+  bool textStage =
+      emit == needle::EmitStage::Needle || emit == needle::EmitStage::Linalg ||
+      emit == needle::EmitStage::LLVMMLIR || emit == needle::EmitStage::LLVMIR;
   std::string output = outputFile;
   if (output.empty()) {
     if (!textStage) {
@@ -96,6 +153,7 @@ int main(int argc, char **argv) {
   options.codegen.cpu = cpu;
   options.codegen.optLevel = optLevel;
   options.entries.assign(entries.begin(), entries.end());
+  options.optimizer = optimizerOptions;
   options.emit = emit;
   options.freezeCheckpoint = freeze;
   options.configurePassManager = [&](mlir::PassManager &pm) {

@@ -6,7 +6,7 @@
 // RUN: needlec %s --emit=obj -o %t.o && test -s %t.o
 // RUN: needlec %s -o %t.so && test -s %t.so
 // RUN: not needlec %s --emit=so 2>&1 | FileCheck %s --check-prefix=NOOUT
-// RUN: not needlec %s --entry=train_step --emit=needle 2>&1 | FileCheck %s --check-prefix=BADENTRY
+// RUN: not needlec %s --entry=sideways --emit=needle 2>&1 | FileCheck %s --check-prefix=BADENTRY
 // RUN: needlec %s --entry=forward_train --emit=needle | FileCheck %s --check-prefix=TRAIN
 // RUN: needlec %s -o %t.default.so && needle-run %t.default.so --list | FileCheck %s --check-prefix=DEFAULT
 
@@ -53,7 +53,7 @@ func.func @forward(%x: tensor<?x3xf32>) -> tensor<?x3xf32> {
 // LLVMIR-NOT:   define {{.*}}@_mlir_ciface_infer
 
 // NOOUT: needlec: error: -o is required for --emit=obj and --emit=so
-// BADENTRY: error: unknown entry point 'train_step' (known: infer, forward_train)
+// BADENTRY: error: unknown entry point 'sideways' (known: infer, forward_train, eval_loss, train_step)
 
 // The training form: batch statistics, running statistics written back,
 // dropout masks keyed by the runtime seed and a step counter.

@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+"""PyTorch eager training step of needle's MLPResNet, the reference for
+bench/run_train_step.sh.
+
+  torch_train_step.py BATCH THREADS [RUNS] [DROP]  -> prints "<ms median> <runs>"
+
+One step is what needle's compiled train_step does: forward in training form
+(BatchNorm1d batch statistics, running statistics updated), SoftmaxLoss
+(cross-entropy), backward, and an Adam update of every parameter with weight
+decay (torch.optim.Adam; its formulas differ from needle's only in where the
+weight decay enters, not in cost). OPENBLAS_NUM_THREADS and OMP_NUM_THREADS
+are set to THREADS here and torch.set_num_threads(THREADS); DROP (default 0,
+as the compiled model) is the Dropout probability.
+"""
+import os
+import sys
+import time
+
+THREADS = sys.argv[2] if len(sys.argv) > 2 else "1"
+os.environ["OPENBLAS_NUM_THREADS"] = THREADS
+os.environ["OMP_NUM_THREADS"] = THREADS
+import torch  # noqa: E402
+import torch.nn as nn  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from torch_mlp_resnet import mlp_resnet  # noqa: E402
+
+
+def main():
+    if len(sys.argv) < 3:
+        sys.exit(__doc__)
+    batch, threads = int(sys.argv[1]), int(sys.argv[2])
+    runs = int(sys.argv[3]) if len(sys.argv) > 3 else 20
+    drop = float(sys.argv[4]) if len(sys.argv) > 4 else 0.0
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    model = mlp_resnet(drop=drop).train()
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, weight_decay=1e-3)
+    loss_fn = nn.CrossEntropyLoss()
+    x = torch.randn(batch, 784)
+    y = torch.randint(0, 10, (batch,))
+    times = []
+    for i in range(runs + 3):
+        start = time.perf_counter()
+        optimizer.zero_grad(set_to_none=True)
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        optimizer.step()
+        loss.item()
+        stop = time.perf_counter()
+        if i >= 3:  # warm-up steps are not timed
+            times.append((stop - start) * 1e3)
+    times.sort()
+    print(f"{times[len(times) // 2]:.4f} {runs}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,64 @@
+// Times the train_step entry of a compiled artifact: median wall time of
+// repeated steps on one random batch (f32 inputs, i32 labels). Prints one
+// line: "<ms median> <runs>".
+//   train_step_latency ARTIFACT BATCH FEATURES CLASSES [RUNS]
+#include "runtime/Module.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+#include <vector>
+
+using namespace needle::runtime;
+
+int main(int argc, char **argv) {
+  if (argc < 5) {
+    std::fprintf(stderr, "usage: %s ARTIFACT BATCH FEATURES CLASSES [RUNS]\n", argv[0]);
+    return 2;
+  }
+  int64_t batch = std::atoll(argv[2]), features = std::atoll(argv[3]);
+  int classes = std::atoi(argv[4]);
+  int runs = argc > 5 ? std::atoi(argv[5]) : 20;
+  if (batch <= 0 || features <= 0 || classes <= 0 || runs <= 0) {
+    std::fprintf(
+        stderr,
+        "train_step_latency: BATCH, FEATURES, CLASSES and RUNS must be positive\n");
+    return 2;
+  }
+  StatusOr<Module> module = Module::load(argv[1]);
+  if (!module.ok()) {
+    std::fprintf(stderr, "train_step_latency: error: %s\n",
+                 module.status().message().c_str());
+    return 1;
+  }
+  std::mt19937 rng(0);
+  std::normal_distribution<float> normal;
+  std::uniform_int_distribution<int32_t> label(0, classes - 1);
+  std::vector<float> values(batch * features);
+  for (float &v : values)
+    v = normal(rng);
+  std::vector<int32_t> labels(batch);
+  for (int32_t &l : labels)
+    l = label(rng);
+  std::vector<Tensor> inputs = {*Tensor::fromValues<float>({batch, features}, values),
+                                *Tensor::fromValues<int32_t>({batch}, labels)};
+
+  std::vector<double> times;
+  for (int i = 0; i < runs + 3; ++i) {
+    auto start = std::chrono::steady_clock::now();
+    auto out = module->call("train_step", inputs);
+    auto stop = std::chrono::steady_clock::now();
+    if (!out.ok()) {
+      std::fprintf(stderr, "train_step_latency: error: %s\n",
+                   out.status().message().c_str());
+      return 1;
+    }
+    if (i >= 3) // warm-up steps are not timed
+      times.push_back(std::chrono::duration<double, std::milli>(stop - start).count());
+  }
+  std::sort(times.begin(), times.end());
+  std::printf("%.4f %d\n", times[times.size() / 2], runs);
+  return 0;
+}
