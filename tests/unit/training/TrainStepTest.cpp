@@ -73,7 +73,8 @@ struct ReferenceRun {
 void PrintTo(const ReferenceRun &run, std::ostream *os) { *os << run.config; }
 
 std::string modelPath(const std::string &model) {
-  return model == "mlp" ? example("mlp.mlir") : trainReference(model + ".mlir");
+  return model == "mlp" || model == "mlp_resnet" ? example(model + ".mlir")
+                                                 : trainReference(model + ".mlir");
 }
 
 class TrainingRun : public testing::TestWithParam<ReferenceRun> {};
@@ -118,7 +119,10 @@ INSTANTIATE_TEST_SUITE_P(
                      "--optimizer=sgd --lr=0.05 --momentum=0.9 --weight-decay=1e-3"},
         ReferenceRun{"mlp_resnet_adam", "mlp_resnet_nodropout",
                      "--optimizer=adam --lr=0.001 --beta1=0.85 --beta2=0.995 --eps=1e-7 "
-                     "--weight-decay=1e-3"}),
+                     "--weight-decay=1e-3"},
+        // With its dropouts: masks from the runtime seed (0) and the step.
+        ReferenceRun{"mlp_resnet_dropout_adam", "mlp_resnet",
+                     "--optimizer=adam --lr=0.001 --weight-decay=1e-3"}),
     [](const testing::TestParamInfo<ReferenceRun> &info) { return info.param.config; });
 
 // ---- hand-derived --------------------------------------------------------
