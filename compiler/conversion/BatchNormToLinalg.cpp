@@ -1,9 +1,10 @@
 //===- BatchNormToLinalg.cpp - BatchNorm1d forms to linalg ----------------===//
 //
-// x is (N, C); per-feature operands and results are (C). Reductions over the
-// batch run with the feature loop outside (parallel) and the batch loop
-// inside (reduction); per-element work is one generic over (N, C) reading
-// per-feature values through (n, c) -> (c).
+// x is (N, C); per-feature operands and results are (C). Per-element work is
+// one generic over (N, C) reading per-feature values through (n, c) -> (c).
+// The training statistics sweep x row by row (batch loop outside, feature
+// loop inside: contiguous and vectorisable); the inference form has no
+// reduction at all.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/conversion/LinalgBuilders.h"
@@ -40,18 +41,28 @@ Value createPerElement(OpBuilder &b, Location loc, RankedTensorType resultType,
   return generic.getResult(0);
 }
 
-/// Batch statistics that stay accurate in f32 when |mean| >> std (x = 10000
-/// + noise): a plain sum of x loses the noise to rounding, and
-/// sum(x^2) - sum(x)^2 / N cancels catastrophically.
-///  1. centre = s + sum(x - s) / N with s = x[0, c]: the differences are
-///     small, so the centre is close to the mean. s is read inside the loop
-///     (and carried out by a max over identical values, so an empty batch
-///     never reads row 0).
-///  2. d = x - centre; B = sum(d), Q = sum(d^2); then mean = centre + B / N
-///     and var = (Q - B^2 / N) / N (the corrected two-pass formula: exact for
-///     any centre, and B is tiny, so nothing cancels).
-/// y uses (x - centre) - B / N rather than x - mean: the mean rounded to f32
-/// can be off by half an ulp of 10000, which is not small against the std.
+/// Rows summed into one partial sum before the partials are added up, so the
+/// rounding error of a sum grows with kRowsPerBlock + N / kRowsPerBlock
+/// rather than with N.
+constexpr int64_t kRowsPerBlock = 128;
+
+/// Batch statistics in one sweep over x that stay accurate in f32 when
+/// |mean| >> std (x = 10000 + noise): a plain sum of x loses the noise to
+/// rounding, and sum(x^2) - sum(x)^2 / N cancels catastrophically. So x is
+/// shifted by a sample of its own feature, s = x[0, c]:
+///  1. one sweep over x, batch loop outside and feature loop inside (rows are
+///     contiguous: the inner loop vectorises), summing d = x - s and d^2 into
+///     per-block partials through (n, c) -> (n floordiv kRowsPerBlock, c);
+///  2. the partials added up over the blocks: B = sum(d), Q = sum(d^2). s is
+///     carried out of this loop, which runs only when N > 0, so an empty
+///     batch never reads row 0;
+///  3. per feature: mean = s + B / N, var = (Q - B^2 / N) / N (exact for any
+///     shift; rounding grows with 1 + (s - mean)^2 / var, small for a sample
+///     of the feature), invstd, the new running statistics, and y's affine
+///     map scale = weight * invstd, offset = bias - (B / N) * scale;
+///  4. y = (x - s) * scale + offset, one fused pass over x. x - s is exact for
+///     x near s; x - mean would carry the rounding of mean (half an ulp of
+///     10000 is not small against the std).
 struct BatchNormTrainToLinalg : OpConversionPattern<BatchNormTrainOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -60,51 +71,65 @@ struct BatchNormTrainToLinalg : OpConversionPattern<BatchNormTrainOp> {
     Location loc = op.getLoc();
     MLIRContext *context = rewriter.getContext();
     Value x = adaptor.getX();
+    auto xType = cast<RankedTensorType>(x.getType());
     RankedTensorType featureType = op.getBatchMean().getType();
     Type elementType = featureType.getElementType();
+    OpFoldResult rows = getSize(rewriter, loc, x, 0);
     SmallVector<OpFoldResult> featureSizes{getSize(rewriter, loc, x, 1)};
     Value count = createDimAsFloat(rewriter, loc, x, 0, elementType);
     Value zero = createFloatConstant(rewriter, loc, elementType, 0.0);
-    auto zeros = [&] {
-      return createFilledTensor(rewriter, loc, featureType, featureSizes, zero);
+    auto zeros = [&](RankedTensorType type, ArrayRef<OpFoldResult> sizes) {
+      return createFilledTensor(rewriter, loc, type, sizes, zero);
     };
-    ReductionNest nest(context, /*rank=*/2, /*axes=*/{0});
+    AffineExpr n = getAffineDimExpr(0, context), c = getAffineDimExpr(1, context);
+    AffineExpr row0 = getAffineConstantExpr(0, context);
+    AffineMap identity = AffineMap::get(2, 0, {n, c}, context);
+    AffineMap firstRow = AffineMap::get(2, 0, {row0, c}, context);
+    AffineMap perFeature = AffineMap::get(2, 0, {c}, context);
+    auto reduceRows = SmallVector<utils::IteratorType>{utils::IteratorType::reduction,
+                                                       utils::IteratorType::parallel};
 
-    // 1. Shifted sum, shift s = x[0, c] read through (c, n) -> (0, c).
-    AffineMap firstRow = AffineMap::get(
-        2, 0, {getAffineConstantExpr(0, context), getAffineDimExpr(0, context)}, context);
-    Value negInf = createNegInfConstant(rewriter, loc, elementType);
-    Value shiftInit =
-        createFilledTensor(rewriter, loc, featureType, featureSizes, negInf);
-    auto shifted = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{featureType, featureType}, ValueRange{x, x},
-        ValueRange{zeros(), shiftInit},
-        {nest.getInputMap(), firstRow, nest.getResultMap(), nest.getResultMap()},
-        nest.getIteratorTypes(), [](OpBuilder &b, Location nestedLoc, ValueRange args) {
+    // 1. Per-block partial sums of d = x - s and d^2, one sweep over x.
+    int64_t blocks = xType.isDynamicDim(0)
+                         ? ShapedType::kDynamic
+                         : llvm::divideCeil(xType.getDimSize(0), kRowsPerBlock);
+    auto partialType =
+        RankedTensorType::get({blocks, xType.getDimSize(1)}, elementType);
+    SmallVector<OpFoldResult> partialSizes{
+        createCeilDiv(rewriter, loc, rows, kRowsPerBlock), featureSizes[0]};
+    AffineMap perBlock =
+        AffineMap::get(2, 0, {n.floorDiv(kRowsPerBlock), c}, context);
+    auto partial = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{partialType, partialType}, ValueRange{x, x},
+        ValueRange{zeros(partialType, partialSizes), zeros(partialType, partialSizes)},
+        {identity, firstRow, perBlock, perBlock}, reduceRows,
+        [](OpBuilder &b, Location nestedLoc, ValueRange args) {
           Value diff = arith::SubFOp::create(b, nestedLoc, args[0], args[1]);
+          Value square = arith::MulFOp::create(b, nestedLoc, diff, diff);
           linalg::YieldOp::create(
               b, nestedLoc,
               ValueRange{arith::AddFOp::create(b, nestedLoc, args[2], diff),
-                         arith::MaximumFOp::create(b, nestedLoc, args[3], args[1])});
-        });
-    Value centre = createElementwise(
-        rewriter, loc, featureType, {shifted.getResult(1), shifted.getResult(0)},
-        [&](OpBuilder &b, Location nestedLoc, ValueRange args) -> SmallVector<Value> {
-          Value meanDiff = arith::DivFOp::create(b, nestedLoc, args[1], count);
-          return {arith::AddFOp::create(b, nestedLoc, args[0], meanDiff)};
+                         arith::AddFOp::create(b, nestedLoc, args[3], square)});
         });
 
-    // 2. Centred sums B and Q in one pass.
-    SmallVector<Value> centred = createReduction(
-        rewriter, loc, nest, {x}, {centre}, {zeros(), zeros()},
-        [](OpBuilder &b, Location nestedLoc, ValueRange args) -> SmallVector<Value> {
-          Value diff = arith::SubFOp::create(b, nestedLoc, args[0], args[1]);
-          Value square = arith::MulFOp::create(b, nestedLoc, diff, diff);
-          return {arith::AddFOp::create(b, nestedLoc, args[2], diff),
-                  arith::AddFOp::create(b, nestedLoc, args[3], square)};
+    // 2. B and Q over the blocks; s read through (block, c) -> (0, c).
+    auto sums = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{featureType, featureType, featureType},
+        ValueRange{partial.getResult(0), partial.getResult(1), x},
+        ValueRange{zeros(featureType, featureSizes), zeros(featureType, featureSizes),
+                   zeros(featureType, featureSizes)},
+        {identity, identity, firstRow, perFeature, perFeature, perFeature}, reduceRows,
+        [](OpBuilder &b, Location nestedLoc, ValueRange args) {
+          linalg::YieldOp::create(
+              b, nestedLoc,
+              ValueRange{arith::AddFOp::create(b, nestedLoc, args[3], args[0]),
+                         arith::AddFOp::create(b, nestedLoc, args[4], args[1]),
+                         args[2]});
         });
+    Value sum = sums.getResult(0), sumSquares = sums.getResult(1),
+          shift = sums.getResult(2);
 
-    // 3. Per feature: mean, invstd and the new running statistics.
+    // 3. Per feature: mean, invstd, the new running statistics, y's affine map.
     double momentum = op.getMomentum().convertToDouble();
     Value eps =
         createFloatConstant(rewriter, loc, elementType, op.getEps().convertToDouble());
@@ -117,16 +142,18 @@ struct BatchNormTrainToLinalg : OpConversionPattern<BatchNormTrainOp> {
       besselFactor = arith::DivFOp::create(
           rewriter, loc, count, arith::SubFOp::create(rewriter, loc, count, one));
     SmallVector<Value> stats = createMultiResultElementwise(
-        rewriter, loc, TypeRange(SmallVector<Type>(5, featureType)),
-        {centre, centred[0], centred[1], adaptor.getRunningMean(),
-         adaptor.getRunningVar()},
+        rewriter, loc, TypeRange(SmallVector<Type>(6, featureType)),
+        {sum, sumSquares, shift, adaptor.getRunningMean(), adaptor.getRunningVar(),
+         adaptor.getWeight(), adaptor.getBias()},
         [&](OpBuilder &b, Location nestedLoc, ValueRange args) -> SmallVector<Value> {
-          Value centreValue = args[0], sum = args[1], sumSquares = args[2];
-          Value correction = arith::DivFOp::create(b, nestedLoc, sum, count);
-          Value mean = arith::AddFOp::create(b, nestedLoc, centreValue, correction);
-          Value spread =
-              arith::SubFOp::create(b, nestedLoc, sumSquares,
-                                    arith::MulFOp::create(b, nestedLoc, sum, correction));
+          Value sumValue = args[0], sumSquaresValue = args[1], shiftValue = args[2],
+                runningMean = args[3], runningVar = args[4], weight = args[5],
+                bias = args[6];
+          Value correction = arith::DivFOp::create(b, nestedLoc, sumValue, count);
+          Value mean = arith::AddFOp::create(b, nestedLoc, shiftValue, correction);
+          Value spread = arith::SubFOp::create(
+              b, nestedLoc, sumSquaresValue,
+              arith::MulFOp::create(b, nestedLoc, sumValue, correction));
           // Rounding may leave a tiny negative spread for constant features.
           Value var = arith::MaximumFOp::create(
               b, nestedLoc, arith::DivFOp::create(b, nestedLoc, spread, count), zero);
@@ -141,26 +168,22 @@ struct BatchNormTrainToLinalg : OpConversionPattern<BatchNormTrainOp> {
             Value taken = arith::MulFOp::create(b, nestedLoc, take, stat);
             return arith::AddFOp::create(b, nestedLoc, kept, taken);
           };
-          return {mean, invstd, blend(args[3], mean), blend(args[4], varStat),
-                  correction};
+          Value scale = arith::MulFOp::create(b, nestedLoc, weight, invstd);
+          Value offset = arith::SubFOp::create(
+              b, nestedLoc, bias, arith::MulFOp::create(b, nestedLoc, correction, scale));
+          return {mean,  invstd, blend(runningMean, mean), blend(runningVar, varStat),
+                  scale, offset};
         });
-    Value mean = stats[0], invstd = stats[1], correction = stats[4];
 
-    // 4. y = weight * (x - mean) * invstd + bias, one generic over (N, C).
+    // 4. y = (x - s) * scale + offset, one generic over (N, C).
     Value y = createPerElement(
-        rewriter, loc, op.getY().getType(), {x},
-        {centre, correction, invstd, adaptor.getWeight(), adaptor.getBias()},
+        rewriter, loc, op.getY().getType(), {x}, {shift, stats[4], stats[5]},
         [](OpBuilder &b, Location nestedLoc, ValueRange args) -> SmallVector<Value> {
-          Value xValue = args[0], centreValue = args[1], correctionValue = args[2],
-                invstdValue = args[3], weight = args[4], bias = args[5];
-          Value centred = arith::SubFOp::create(
-              b, nestedLoc, arith::SubFOp::create(b, nestedLoc, xValue, centreValue),
-              correctionValue);
-          Value normalised = arith::MulFOp::create(b, nestedLoc, centred, invstdValue);
-          Value scaled = arith::MulFOp::create(b, nestedLoc, weight, normalised);
-          return {arith::AddFOp::create(b, nestedLoc, scaled, bias)};
+          Value shifted = arith::SubFOp::create(b, nestedLoc, args[0], args[1]);
+          Value scaled = arith::MulFOp::create(b, nestedLoc, shifted, args[2]);
+          return {arith::AddFOp::create(b, nestedLoc, scaled, args[3])};
         });
-    rewriter.replaceOp(op, {y, mean, invstd, stats[2], stats[3]});
+    rewriter.replaceOp(op, {y, stats[0], stats[1], stats[2], stats[3]});
     return success();
   }
 };
