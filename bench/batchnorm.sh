@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# BatchNorm1d alone (examples/batchnorm1d.mlir widened to FEATURES), f32,
+# training forward and inference, against PyTorch eager (1 and 2 threads)
+# and a STREAM-like copy of the same bytes, all in the same run.
+# Needs a build (BUILD_DIR, default build) and scripts/setup --with-reference.
+#
+# Bytes counted per call: x read once + y written once (2 * N * C * 4), the
+# traffic a copy of x makes; GB/s = those bytes / median time. The training
+# form reads x twice (statistics, then y), so it cannot exceed 2/3 of the
+# copy's rate once x leaves the caches. Columns:
+#   train x torch   PyTorch training ms / needle training ms (above 1: needle faster)
+#   infer/copy      needle inference GB/s / same-size copy GB/s
+# Each side runs in REPEATS processes; the medians of their medians are shown.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${BUILD_DIR:-build}
+repeats=${REPEATS:-3}
+runs=${RUNS:-50}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
+
+median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+gbps() { awk -v n="$1" -v c="$2" -v ms="$3" 'BEGIN {printf "%.1f", 2 * n * c * 4 / (ms * 1e6)}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+
+printf "%-11s | %9s %9s %9s %8s %8s | %9s %9s %8s %8s %8s %7s\n" \
+  "N x C" "train ms" "torch1" "torch2" "x torch1" "x torch2" \
+  "infer ms" "torch1" "GB/s" "copyGB/s" "torchGB/s" "inf/cp"
+large=()
+for shape in 128x1024 1024x1024 8192x512; do
+  n=${shape%x*} c=${shape#*x}
+  model="$work/bn$c.mlir" artifact="$work/bn$c.so"
+  sed -e "s/x3xf32/x${c}xf32/g" -e "s/<3xf32>/<${c}xf32>/g" \
+    -e "s/BatchNorm1d(3)/BatchNorm1d($c)/" examples/batchnorm1d.mlir >"$model"
+  "$build/bin/needlec" "$model" -o "$artifact" --entry=forward_train --entry=infer
+
+  needle=$(for _ in $(seq "$repeats"); do "$build/bin/batchnorm_bench" "$artifact" "$n" "$c" "$runs"; done)
+  train=$(echo "$needle" | cut -d' ' -f1 | median)
+  infer=$(echo "$needle" | cut -d' ' -f2 | median)
+  copy=$(echo "$needle" | cut -d' ' -f3 | median)
+  large+=($(echo "$needle" | cut -d' ' -f4))
+  for threads in 1 2; do
+    torch=$(for _ in $(seq "$repeats"); do /usr/bin/python3 bench/batchnorm_torch.py "$n" "$c" "$threads" "$runs"; done)
+    declare "torch_train_$threads=$(echo "$torch" | cut -d' ' -f1 | median)"
+    declare "torch_infer_$threads=$(echo "$torch" | cut -d' ' -f2 | median)"
+  done
+  printf "%-11s | %9.4f %9.4f %9.4f %8s %8s | %9.4f %9.4f %8s %8s %8s %7s\n" "$shape" \
+    "$train" "$torch_train_1" "$torch_train_2" \
+    "$(ratio "$torch_train_1" "$train")" "$(ratio "$torch_train_2" "$train")" \
+    "$infer" "$torch_infer_1" "$(gbps "$n" "$c" "$infer")" "$(gbps "$n" "$c" "$copy")" \
+    "$(gbps "$n" "$c" "$torch_infer_1")" "$(ratio "$copy" "$infer")"
+done
+echo "copy of 2 x 256 MiB arrays (beyond the caches): $(printf '%s\n' "${large[@]}" | median) GB/s"
