@@ -14,7 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${BUILD_DIR:-build}
-repeats=${REPEATS:-3}
+repeats=${REPEATS:-5}
 runs=${RUNS:-50}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -22,6 +22,7 @@ export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 gbps() { awk -v n="$1" -v c="$2" -v ms="$3" 'BEGIN {printf "%.1f", 2 * n * c * 4 / (ms * 1e6)}'; }
+field() { echo -n "$1" | cut -d' ' -f"$2" | median; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 
 printf "%-11s | %9s %9s %9s %8s %8s | %9s %9s %8s %8s %8s %7s\n" \
@@ -35,16 +36,17 @@ for shape in 128x1024 1024x1024 8192x512; do
     -e "s/BatchNorm1d(3)/BatchNorm1d($c)/" examples/batchnorm1d.mlir >"$model"
   "$build/bin/needlec" "$model" -o "$artifact" --entry=forward_train --entry=infer
 
-  needle=$(for _ in $(seq "$repeats"); do "$build/bin/batchnorm_bench" "$artifact" "$n" "$c" "$runs"; done)
-  train=$(echo "$needle" | cut -d' ' -f1 | median)
-  infer=$(echo "$needle" | cut -d' ' -f2 | median)
-  copy=$(echo "$needle" | cut -d' ' -f3 | median)
-  large+=($(echo "$needle" | cut -d' ' -f4))
-  for threads in 1 2; do
-    torch=$(for _ in $(seq "$repeats"); do /usr/bin/python3 bench/batchnorm_torch.py "$n" "$c" "$threads" "$runs"; done)
-    declare "torch_train_$threads=$(echo "$torch" | cut -d' ' -f1 | median)"
-    declare "torch_infer_$threads=$(echo "$torch" | cut -d' ' -f2 | median)"
+  # Interleaved, so that both sides see the same load on a shared machine.
+  needle="" torch1="" torch2=""
+  for _ in $(seq "$repeats"); do
+    needle+="$("$build/bin/batchnorm_bench" "$artifact" "$n" "$c" "$runs")"$'\n'
+    torch1+="$(/usr/bin/python3 bench/batchnorm_torch.py "$n" "$c" 1 "$runs")"$'\n'
+    torch2+="$(/usr/bin/python3 bench/batchnorm_torch.py "$n" "$c" 2 "$runs")"$'\n'
   done
+  train=$(field "$needle" 1) infer=$(field "$needle" 2) copy=$(field "$needle" 3)
+  large+=($(field "$needle" 4))
+  torch_train_1=$(field "$torch1" 1) torch_infer_1=$(field "$torch1" 2)
+  torch_train_2=$(field "$torch2" 1)
   printf "%-11s | %9.4f %9.4f %9.4f %8s %8s | %9.4f %9.4f %8s %8s %8s %7s\n" "$shape" \
     "$train" "$torch_train_1" "$torch_train_2" \
     "$(ratio "$torch_train_1" "$train")" "$(ratio "$torch_train_2" "$train")" \
