@@ -63,6 +63,9 @@ constexpr int64_t kRowsPerBlock = 128;
 ///  4. y = (x - s) * scale + offset, one fused pass over x. x - s is exact for
 ///     x near s; x - mean would carry the rounding of mean (half an ulp of
 ///     10000 is not small against the std).
+/// A batch of one gives d = 0, so var = 0 and y = bias (the unbiased running
+/// var is then 0 * (1 / 0) = NaN, as in PyTorch's kernel); an empty batch reads
+/// nothing and gives NaN statistics (0 / 0).
 struct BatchNormTrainToLinalg : OpConversionPattern<BatchNormTrainOp> {
   using OpConversionPattern::OpConversionPattern;
 
