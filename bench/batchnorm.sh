@@ -8,8 +8,11 @@
 # traffic a copy of x makes; GB/s = those bytes / median time. The training
 # form reads x twice (statistics, then y), so it cannot exceed 2/3 of the
 # copy's rate once x leaves the caches. Columns:
-#   train x torch   PyTorch training ms / needle training ms (above 1: needle faster)
-#   infer/copy      needle inference GB/s / same-size copy GB/s
+#   x torch1/2      PyTorch (1 or 2 threads) training ms / needle training ms
+#                   (above 1: needle is faster)
+#   inf/cp          needle inference GB/s / same-size copy GB/s (the copy's
+#                   arrays are as cache-resident as x and y); the last line
+#                   compares with a copy of arrays beyond the caches
 # Each side runs in REPEATS processes; the medians of their medians are shown.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,7 +31,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 printf "%-11s | %9s %9s %9s %8s %8s | %9s %9s %8s %8s %8s %7s\n" \
   "N x C" "train ms" "torch1" "torch2" "x torch1" "x torch2" \
   "infer ms" "torch1" "GB/s" "copyGB/s" "torchGB/s" "inf/cp"
-large=()
+large=() infer_gbps=()
 for shape in 128x1024 1024x1024 8192x512; do
   n=${shape%x*} c=${shape#*x}
   model="$work/bn$c.mlir" artifact="$work/bn$c.so"
@@ -47,10 +50,15 @@ for shape in 128x1024 1024x1024 8192x512; do
   large+=($(field "$needle" 4))
   torch_train_1=$(field "$torch1" 1) torch_infer_1=$(field "$torch1" 2)
   torch_train_2=$(field "$torch2" 1)
+  infer_gbps+=("$shape:$(gbps "$n" "$c" "$infer")")
   printf "%-11s | %9.4f %9.4f %9.4f %8s %8s | %9.4f %9.4f %8s %8s %8s %7s\n" "$shape" \
     "$train" "$torch_train_1" "$torch_train_2" \
     "$(ratio "$torch_train_1" "$train")" "$(ratio "$torch_train_2" "$train")" \
     "$infer" "$torch_infer_1" "$(gbps "$n" "$c" "$infer")" "$(gbps "$n" "$c" "$copy")" \
     "$(gbps "$n" "$c" "$torch_infer_1")" "$(ratio "$copy" "$infer")"
 done
-echo "copy of 2 x 256 MiB arrays (beyond the caches): $(printf '%s\n' "${large[@]}" | median) GB/s"
+stream=$(printf '%s\n' "${large[@]}" | median)
+echo "STREAM-like copy of 2 x 256 MiB arrays (beyond the caches): $stream GB/s"
+echo -n "needle inference GB/s / that copy's:"
+for entry in "${infer_gbps[@]}"; do echo -n " ${entry%%:*} $(ratio "${entry#*:}" "$stream")"; done
+echo
