@@ -72,7 +72,8 @@ int main(int argc, char **argv) {
   int runs = argc > 4 ? std::atoi(argv[4]) : 50;
   StatusOr<Module> module = Module::load(argv[1]);
   if (!module.ok()) {
-    std::fprintf(stderr, "batchnorm_bench: error: %s\n", module.status().message().c_str());
+    std::fprintf(stderr, "batchnorm_bench: error: %s\n",
+                 module.status().message().c_str());
     return 1;
   }
   std::mt19937 rng(0);
@@ -86,7 +87,8 @@ int main(int argc, char **argv) {
     return medianMs(runs, [&] {
       auto out = module->call(entry, {x});
       if (!out.ok())
-        std::fprintf(stderr, "batchnorm_bench: error: %s\n", out.status().message().c_str());
+        std::fprintf(stderr, "batchnorm_bench: error: %s\n",
+                     out.status().message().c_str());
       return out.ok();
     });
   };

@@ -96,12 +96,10 @@ struct BatchNormTrainToLinalg : OpConversionPattern<BatchNormTrainOp> {
     int64_t blocks = xType.isDynamicDim(0)
                          ? ShapedType::kDynamic
                          : llvm::divideCeil(xType.getDimSize(0), kRowsPerBlock);
-    auto partialType =
-        RankedTensorType::get({blocks, xType.getDimSize(1)}, elementType);
+    auto partialType = RankedTensorType::get({blocks, xType.getDimSize(1)}, elementType);
     SmallVector<OpFoldResult> partialSizes{
         createCeilDiv(rewriter, loc, rows, kRowsPerBlock), featureSizes[0]};
-    AffineMap perBlock =
-        AffineMap::get(2, 0, {n.floorDiv(kRowsPerBlock), c}, context);
+    AffineMap perBlock = AffineMap::get(2, 0, {n.floorDiv(kRowsPerBlock), c}, context);
     auto partial = linalg::GenericOp::create(
         rewriter, loc, TypeRange{partialType, partialType}, ValueRange{x, x},
         ValueRange{zeros(partialType, partialSizes), zeros(partialType, partialSizes)},
@@ -126,8 +124,7 @@ struct BatchNormTrainToLinalg : OpConversionPattern<BatchNormTrainOp> {
           linalg::YieldOp::create(
               b, nestedLoc,
               ValueRange{arith::AddFOp::create(b, nestedLoc, args[3], args[0]),
-                         arith::AddFOp::create(b, nestedLoc, args[4], args[1]),
-                         args[2]});
+                         arith::AddFOp::create(b, nestedLoc, args[4], args[1]), args[2]});
         });
     Value sum = sums.getResult(0), sumSquares = sums.getResult(1),
           shift = sums.getResult(2);

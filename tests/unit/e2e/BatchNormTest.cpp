@@ -38,25 +38,27 @@ func.func @forward(%x: tensor<?xFEATURESxf32>) -> tensor<?xFEATURESxf32> {
 
 /// The training form written out, returning y, the batch mean and invstd.
 std::string trainingFormModel(int features, const std::string &attributes) {
-  return withVariables(features, R"mlir(
+  std::string body = R"mlir(
 func.func @forward(%x: tensor<?xFEATURESxf32>)
     -> (tensor<?xFEATURESxf32>, tensor<FEATURESxf32>, tensor<FEATURESxf32>) {
   %w = needle.read @weight : tensor<FEATURESxf32>
   %b = needle.read @bias : tensor<FEATURESxf32>
   %m = needle.read @running_mean : tensor<FEATURESxf32>
   %v = needle.read @running_var : tensor<FEATURESxf32>
-  %y, %mean, %invstd, %new_m, %new_v = needle.batch_norm_train %x, %w, %b, %m, %v )mlir" +
-                                           attributes + R"mlir( : tensor<?xFEATURESxf32>, tensor<FEATURESxf32>
+  %y, %mean, %invstd, %new_m, %new_v = needle.batch_norm_train %x, %w, %b, %m, %v ATTRIBUTES
+      : tensor<?xFEATURESxf32>, tensor<FEATURESxf32>
   needle.write @running_mean, %new_m : tensor<FEATURESxf32>
   needle.write @running_var, %new_v : tensor<FEATURESxf32>
   return %y, %mean, %invstd : tensor<?xFEATURESxf32>, tensor<FEATURESxf32>, tensor<FEATURESxf32>
 }
-)mlir");
+)mlir";
+  body.replace(body.find("ATTRIBUTES"), 10, attributes);
+  return withVariables(features, body);
 }
 
 Tensor bnReference(const std::string &name) {
-  StatusOr<Tensor> tensor =
-      readNpy(std::string(NEEDLE_SOURCE_DIR) + "/tests/reference/batchnorm/" + name + ".npy");
+  StatusOr<Tensor> tensor = readNpy(std::string(NEEDLE_SOURCE_DIR) +
+                                    "/tests/reference/batchnorm/" + name + ".npy");
   if (!tensor.ok()) {
     ADD_FAILURE() << tensor.status().message();
     std::abort();
@@ -90,17 +92,17 @@ const std::vector<float> kWorkedX = {1, 2, 3, 4, 0, -1, 2, 2, 5, -3, 1, 0.5};
 // statistics the training form returns. By hand: column means 1, 1.25, 1.875;
 // biased variances 26/4, 2.75/4, 21.1875/4; running var 0.9 + 0.1 * var * 4/3.
 TEST(BatchNorm, WorkedExampleUnbiasedRunningVar) {
-  Module module = load(compile(
-      writeModel("bn_unbiased3", trainingFormModel(3, "{unbiased_running_var}")),
-      "bn_unbiased3", "--entry=forward_train"));
+  Module module = load(
+      compile(writeModel("bn_unbiased3", trainingFormModel(3, "{unbiased_running_var}")),
+              "bn_unbiased3", "--entry=forward_train"));
   ASSERT_TRUE(module.setVariable("weight", f32({3}, {1, 2, 0.5})).ok());
   ASSERT_TRUE(module.setVariable("bias", f32({3}, {0, 1, -1})).ok());
   std::vector<Tensor> out = call(module, "forward_train", f32({4, 3}, kWorkedX));
   ASSERT_EQ(out.size(), 3u);
-  expectClose(rows(out[0], {0, 1}),
-              f32({2, 3}, {0.0f, 2.8090549f, -0.7555938f, 1.1766959f, -2.0150914f,
-                           -1.6245937f}),
-              1e-6, 2e-6);
+  expectClose(
+      rows(out[0], {0, 1}),
+      f32({2, 3}, {0.0f, 2.8090549f, -0.7555938f, 1.1766959f, -2.0150914f, -1.6245937f}),
+      1e-6, 2e-6);
   expectClose(out[1], f32({3}, {1.0f, 1.25f, 1.875f}), 1e-7, 0);
   std::vector<float> invstd;
   for (double var : {6.5, 0.6875, 5.296875})
@@ -121,7 +123,8 @@ TEST(BatchNorm, TenTrainingStepsThenInferenceMatchReference) {
   Module module = load(artifact);
   ASSERT_TRUE(module.setVariable("weight", bnReference("weight")).ok());
   ASSERT_TRUE(module.setVariable("bias", bnReference("bias")).ok());
-  Tensor trainX = bnReference("train_x"), trainY = bnReference("train_y"), sizes = bnReference("batch_sizes");
+  Tensor trainX = bnReference("train_x"), trainY = bnReference("train_y"),
+         sizes = bnReference("batch_sizes");
   int64_t begin = 0;
   for (int64_t step = 0; step < sizes.numElements(); ++step) {
     int64_t n = sizes.dataAs<int64_t>()[step];
@@ -159,7 +162,8 @@ TEST(BatchNorm, UnbiasedRunningVarMatchesReference) {
       "bn19_unbiased", "--entry=forward_train"));
   ASSERT_TRUE(module.setVariable("weight", bnReference("weight")).ok());
   ASSERT_TRUE(module.setVariable("bias", bnReference("bias")).ok());
-  Tensor trainX = bnReference("train_x"), trainY = bnReference("train_y"), sizes = bnReference("batch_sizes");
+  Tensor trainX = bnReference("train_x"), trainY = bnReference("train_y"),
+         sizes = bnReference("batch_sizes");
   int64_t begin = 0;
   for (int64_t step = 0; step < sizes.numElements(); ++step) {
     int64_t n = sizes.dataAs<int64_t>()[step];
@@ -170,8 +174,10 @@ TEST(BatchNorm, UnbiasedRunningVarMatchesReference) {
     }
     begin += n;
   }
-  expectClose(*module.variable("running_mean"), bnReference("unbiased_running_mean"), 1e-5, 1e-6);
-  expectClose(*module.variable("running_var"), bnReference("unbiased_running_var"), 1e-5, 1e-6);
+  expectClose(*module.variable("running_mean"), bnReference("unbiased_running_mean"),
+              1e-5, 1e-6);
+  expectClose(*module.variable("running_var"), bnReference("unbiased_running_var"), 1e-5,
+              1e-6);
 }
 
 // A batch of one is allowed in the training form: var = 0, so y = bias and
@@ -184,9 +190,9 @@ TEST(BatchNorm, BatchOfOneInTraining) {
   for (bool unbiased : {false, true}) {
     SCOPED_TRACE(unbiased ? "unbiased" : "biased");
     std::string name = unbiased ? "bn_one_unbiased" : "bn_one";
-    Module module = load(
-        compile(writeModel(name, trainingFormModel(3, unbiased ? "{unbiased_running_var}" : "")),
-                name, "--entry=forward_train"));
+    Module module = load(compile(
+        writeModel(name, trainingFormModel(3, unbiased ? "{unbiased_running_var}" : "")),
+        name, "--entry=forward_train"));
     ASSERT_TRUE(module.setVariable("bias", f32({3}, {0.5, -1, 2})).ok());
     std::vector<Tensor> out = call(module, "forward_train", x);
     ASSERT_EQ(out.size(), 3u);
@@ -213,7 +219,7 @@ TEST(BatchNorm, LargeOffsetKeepsStatisticsAccurate) {
   const int features = 16;
   const int64_t n = 10007;
   Module module = load(compile(writeModel("bn_offset", trainingFormModel(features, "")),
-                                    "bn_offset", "--entry=forward_train"));
+                               "bn_offset", "--entry=forward_train"));
   std::mt19937 rng(7);
   std::normal_distribution<double> normal;
   std::vector<float> values(n * features);
@@ -238,7 +244,8 @@ TEST(BatchNorm, LargeOffsetKeepsStatisticsAccurate) {
     double worst = 0;
     for (int64_t i = 0; i < n; ++i) {
       double expected = (values[i * features + c] - mean) / std::sqrt(var + 1e-5);
-      worst = std::max(worst, std::fabs(out[0].dataAs<float>()[i * features + c] - expected));
+      worst =
+          std::max(worst, std::fabs(out[0].dataAs<float>()[i * features + c] - expected));
     }
     EXPECT_LT(worst, 1e-3) << "y of feature " << c;
   }
