@@ -13,9 +13,15 @@ needle.variable buffer @running_var : tensor<8xf32> = #needle.ones
 // TRAIN-LABEL: func.func @forward
 // TRAIN-SAME:    (%[[X:.*]]: tensor<?x8xf32>, %[[W:.*]]: tensor<8xf32> {needle.variable = "weight"}, %[[B:.*]]: tensor<8xf32> {needle.variable = "bias"}, %[[RM:.*]]: tensor<8xf32> {needle.variable = "running_mean"}, %[[RV:.*]]: tensor<8xf32> {needle.variable = "running_var"})
 // TRAIN-SAME:    needle.writes = ["running_mean", "running_var"]
+// TRAIN:         %[[XS:.*]] = tensor.extract_slice %[[X]][0, 0]
+// TRAIN:         %[[PARTS:.*]] = tensor.expand_shape %[[XS]]
 // TRAIN:         %[[PARTIAL:.*]]:2 = linalg.generic
 // TRAIN-SAME:      iterator_types = ["reduction", "parallel"]
-// TRAIN-SAME:      ins(%[[X]], %[[X]] :
+// TRAIN-SAME:      ins(%[[PARTS]], %[[PARTS]], %[[PARTS]], %[[PARTS]], %[[X]] :
+// TRAIN:         %[[REST:.*]] = tensor.extract_slice %[[X]]
+// TRAIN:         %[[RSUMS:.*]]:3 = linalg.generic
+// TRAIN-SAME:      iterator_types = ["reduction", "parallel"]
+// TRAIN-SAME:      ins(%[[REST]], %[[X]] :
 // TRAIN:         %[[SUMS:.*]]:3 = linalg.generic
 // TRAIN-SAME:      iterator_types = ["reduction", "parallel"]
 // TRAIN-SAME:      ins(%[[PARTIAL]]#0, %[[PARTIAL]]#1, %[[X]] :
