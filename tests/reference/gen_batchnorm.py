@@ -16,8 +16,11 @@ weight w, bias b takes 10 training steps on batches of varied sizes and
 distributions, then one inference call:
 
   weight.npy, bias.npy        (19,) f32
-  batch_sizes.npy             (10,) i64: 4 1 129 7 300 2 128 33 515 16
-                              (1 gives var 0; 129, 300, 515 cross blocks of 128 rows)
+  batch_sizes.npy             (10,) i64: 4 1 129 7 300 2 128 33 1030 16
+                              (1 gives var 0; the lowering sweeps 4 parts of
+                              N // 4 rows in blocks of 128 steps: 1030 spans
+                              3 blocks, and 1, 2, 7, 33, 129, 1030 leave rows
+                              after the parts)
   train_x.npy, train_y.npy    (sum of batch sizes, 19) f32: the steps' inputs
                               and outputs, stacked in step order
   running_mean.npy, running_var.npy         after the 10 steps (biased update)
@@ -33,7 +36,7 @@ import numpy as np
 
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "batchnorm")
 EPS, MOMENTUM, C = 1e-5, 0.1, 19
-BATCH_SIZES = [4, 1, 129, 7, 300, 2, 128, 33, 515, 16]
+BATCH_SIZES = [4, 1, 129, 7, 300, 2, 128, 33, 1030, 16]
 
 
 def train_step(x, w, b, running_mean, running_var, unbiased):

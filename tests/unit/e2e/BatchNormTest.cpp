@@ -114,9 +114,10 @@ TEST(BatchNorm, WorkedExampleUnbiasedRunningVar) {
               f32({3}, {1.7666667f, 0.9916667f, 1.60625f}), 1e-6, 0);
 }
 
-// Ten training steps on batches of varied sizes (1 to 515 rows, crossing the
-// lowering's 128-row blocks) from one artifact, then inference; then the
-// running statistics travel through a checkpoint into a fresh module.
+// Ten training steps on batches of varied sizes (1 to 1030 rows: several
+// blocks of the lowering's sweep, and rows left after its 4 parts) from one
+// artifact, then inference; then the running statistics travel through a
+// checkpoint into a fresh module.
 TEST(BatchNorm, TenTrainingStepsThenInferenceMatchReference) {
   std::string artifact = compile(writeModel("bn19", modeAgnosticModel(19)), "bn19",
                                  "--entry=forward_train --entry=infer");
