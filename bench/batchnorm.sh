@@ -10,9 +10,11 @@
 # copy's rate once x leaves the caches. Columns:
 #   x torch1/2      PyTorch (1 or 2 threads) training ms / needle training ms
 #                   (above 1: needle is faster)
-#   inf/cp          needle inference GB/s / same-size copy GB/s (the copy's
-#                   arrays are as cache-resident as x and y); the last line
-#                   compares with a copy of arrays beyond the caches
+#   GB/s, torch     needle's and PyTorch's (1 thread) inference GB/s
+#   copy, memcpy    a STREAM-like copy loop and glibc's memcpy of x's bytes
+#                   in the same process (as cache-resident as x and y)
+#   inf/cp          needle inference GB/s / that copy loop's GB/s; the last
+#                   line compares with the copy loop on arrays beyond the caches
 # Each side runs in REPEATS processes; the medians of their medians are shown.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,9 +30,9 @@ gbps() { awk -v n="$1" -v c="$2" -v ms="$3" 'BEGIN {printf "%.1f", 2 * n * c * 4
 field() { echo -n "$1" | cut -d' ' -f"$2" | median; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 
-printf "%-11s | %9s %9s %9s %8s %8s | %9s %9s %8s %8s %8s %7s\n" \
+printf "%-11s | %9s %9s %9s %8s %8s | %9s %9s %7s %7s %7s %7s %7s\n" \
   "N x C" "train ms" "torch1" "torch2" "x torch1" "x torch2" \
-  "infer ms" "torch1" "GB/s" "copyGB/s" "torchGB/s" "inf/cp"
+  "infer ms" "torch1" "GB/s" "torch" "copy" "memcpy" "inf/cp"
 large=() infer_gbps=()
 for shape in 128x1024 1024x1024 8192x512; do
   n=${shape%x*} c=${shape#*x}
@@ -47,15 +49,17 @@ for shape in 128x1024 1024x1024 8192x512; do
     torch2+="$(/usr/bin/python3 bench/batchnorm_torch.py "$n" "$c" 2 "$runs")"$'\n'
   done
   train=$(field "$needle" 1) infer=$(field "$needle" 2) copy=$(field "$needle" 3)
-  large+=($(field "$needle" 4))
+  memcpy=$(field "$needle" 4)
+  large+=($(field "$needle" 5))
   torch_train_1=$(field "$torch1" 1) torch_infer_1=$(field "$torch1" 2)
   torch_train_2=$(field "$torch2" 1)
   infer_gbps+=("$shape:$(gbps "$n" "$c" "$infer")")
-  printf "%-11s | %9.4f %9.4f %9.4f %8s %8s | %9.4f %9.4f %8s %8s %8s %7s\n" "$shape" \
+  printf "%-11s | %9.4f %9.4f %9.4f %8s %8s | %9.4f %9.4f %7s %7s %7s %7s %7s\n" "$shape" \
     "$train" "$torch_train_1" "$torch_train_2" \
     "$(ratio "$torch_train_1" "$train")" "$(ratio "$torch_train_2" "$train")" \
-    "$infer" "$torch_infer_1" "$(gbps "$n" "$c" "$infer")" "$(gbps "$n" "$c" "$copy")" \
-    "$(gbps "$n" "$c" "$torch_infer_1")" "$(ratio "$copy" "$infer")"
+    "$infer" "$torch_infer_1" "$(gbps "$n" "$c" "$infer")" \
+    "$(gbps "$n" "$c" "$torch_infer_1")" "$(gbps "$n" "$c" "$copy")" \
+    "$(gbps "$n" "$c" "$memcpy")" "$(ratio "$copy" "$infer")"
 done
 stream=$(printf '%s\n' "${large[@]}" | median)
 echo "STREAM-like copy of 2 x 256 MiB arrays (beyond the caches): $stream GB/s"
