@@ -114,6 +114,44 @@ TEST(BatchNorm, WorkedExampleUnbiasedRunningVar) {
               f32({3}, {1.7666667f, 0.9916667f, 1.60625f}), 1e-6, 0);
 }
 
+// A static batch size folds the lowering's row arithmetic into constants: 4
+// rows (the worked example: no rows after the 4-part sweep) and 7 rows (3
+// after it), against a float64 two-pass computation for the 7 rows.
+TEST(BatchNorm, StaticBatchSizes) {
+  for (int64_t n : {4, 7}) {
+    SCOPED_TRACE("batch of " + std::to_string(n));
+    std::string name = "bn_static" + std::to_string(n), rows = std::to_string(n);
+    std::string model = trainingFormModel(3, "");
+    for (size_t at; (at = model.find("?x")) != std::string::npos;)
+      model.replace(at, 1, rows);
+    Module module = load(compile(writeModel(name, model), name, "--entry=forward_train"));
+    ASSERT_TRUE(module.setVariable("weight", f32({3}, {1, 2, 0.5})).ok());
+    ASSERT_TRUE(module.setVariable("bias", f32({3}, {0, 1, -1})).ok());
+    std::vector<float> values(kWorkedX);
+    values.insert(values.end(), {7, -2, 0, 0.5, 3, 1, -4, 9, 2});
+    values.resize(n * 3);
+    std::vector<Tensor> out = call(module, "forward_train", f32({n, 3}, values));
+    ASSERT_EQ(out.size(), 3u);
+    std::vector<float> expectedY(n * 3), expectedMean(3);
+    for (int c = 0; c < 3; ++c) {
+      double mean = 0, var = 0;
+      for (int64_t i = 0; i < n; ++i)
+        mean += values[i * 3 + c] / double(n);
+      for (int64_t i = 0; i < n; ++i)
+        var += (values[i * 3 + c] - mean) * (values[i * 3 + c] - mean) / double(n);
+      double weight[] = {1, 2, 0.5}, bias[] = {0, 1, -1};
+      for (int64_t i = 0; i < n; ++i)
+        expectedY[i * 3 + c] = float(
+            weight[c] * (values[i * 3 + c] - mean) / std::sqrt(var + 1e-5) + bias[c]);
+      expectedMean[c] = float(mean);
+    }
+    if (n == 4) // the worked example
+      EXPECT_NEAR(expectedY[1], 2.8090549f, 1e-6);
+    expectClose(out[0], f32({n, 3}, expectedY), 1e-6, 2e-6);
+    expectClose(out[1], f32({3}, expectedMean), 1e-6, 1e-6);
+  }
+}
+
 // Ten training steps on batches of varied sizes (1 to 1030 rows: several
 // blocks of the lowering's sweep, and rows left after its 4 parts) from one
 // artifact, then inference; then the running statistics travel through a
