@@ -40,6 +40,16 @@ Value createDimAsFloat(OpBuilder &b, Location loc, Value tensor, int64_t dim, Ty
   return arith::UIToFPOp::create(b, loc, type, asInt);
 }
 
+OpFoldResult createCeilDiv(OpBuilder &b, Location loc, OpFoldResult size,
+                           int64_t divisor) {
+  if (std::optional<int64_t> constant = getConstantIntValue(size))
+    return b.getIndexAttr(llvm::divideCeil(*constant, divisor));
+  Value divisorValue = arith::ConstantIndexOp::create(b, loc, divisor);
+  return arith::CeilDivUIOp::create(b, loc, getValueOrCreateConstantIndexOp(b, loc, size),
+                                    divisorValue)
+      .getResult();
+}
+
 Value finiteOrZero(OpBuilder &b, Location loc, Value m) {
   Type type = m.getType();
   const llvm::fltSemantics &semantics = cast<FloatType>(type).getFloatSemantics();

@@ -38,6 +38,10 @@ Value createNegInfConstant(OpBuilder &b, Location loc, Type type);
 /// Dimension `dim` of `tensor` as a float of `type`: a batch count N.
 Value createDimAsFloat(OpBuilder &b, Location loc, Value tensor, int64_t dim, Type type);
 
+/// ceil(size / divisor) for a non-negative size: a constant when `size` is.
+OpFoldResult createCeilDiv(OpBuilder &b, Location loc, OpFoldResult size,
+                           int64_t divisor);
+
 /// `m` where it is finite, else 0. Used as the shift of a stable logsumexp:
 /// subtracting an infinite row maximum would turn inf - inf into NaN, while
 /// shifting by 0 leaves exp(x) = 0 for -inf rows and inf for +inf rows, so

@@ -42,7 +42,7 @@
 
 // The training form writes the new running statistics back.
 // BNTRAIN-LABEL: func.func @forward
-// BNTRAIN:         linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
+// BNTRAIN:         linalg.generic {{.*}} iterator_types = ["reduction", "parallel"]
 // BNTRAIN:         needle.write @"0.running_mean"
 // BNTRAIN:         needle.write @"0.running_var"
 
