@@ -99,6 +99,33 @@ def NeedleVariablesToArguments : Pass<"needle-variables-to-arguments", "::mlir::
   let dependentDialects = ["::mlir::bufferization::BufferizationDialect"];
 }
 
+def NeedleTileContractions : Pass<"needle-tile-contractions", "::mlir::func::FuncOp"> {
+  let summary = "Lower 2-D f32 matmuls on buffers to register-tiled vector loops";
+  let description = [{
+    Rewrites each 2-D f32 contraction C(i, j) += A(i, k) * B(k, j) on memrefs
+    (linalg.matmul, or a generic with the same semantics in any loop order; A
+    may be read transposed, A(k, i)) whose B and C have unit stride along j
+    into loops over blocks of `tile-rows` rows by `tile-vectors` vectors of 16
+    columns. The block's accumulators stay in registers across the k loop
+    (loaded from C before it, stored after it), so each k step loads one
+    vector of B per column vector and one element of A per row and performs
+    rows x vectors multiply-adds. The last column block is masked; rows left
+    over run in blocks of one row. Every element still sums its products in
+    ascending k from C's value, with a separate multiply and add, so results
+    are those of the plain loops. Other contractions are left alone.
+  }];
+  let options = [
+    Option<"tileRows", "tile-rows", "int64_t", /*default=*/"4",
+           "rows of C per register block">,
+    Option<"tileVectors", "tile-vectors", "int64_t", /*default=*/"2",
+           "16-wide column vectors of C per register block">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
 def NeedleContractionLoopOrder : Pass<"needle-contraction-loop-order", "::mlir::func::FuncOp"> {
   let summary = "Put the reduction loop of matmuls outside the innermost parallel loop";
   let description = [{
