@@ -33,7 +33,8 @@ void buildFreezePipeline(OpPassManager &pm, StringRef checkpoint) {
 // math ops without an LLVM intrinsic (tanh) become libm calls.
 static constexpr const char *kLinalgToLLVM =
     "linalg-fuse-elementwise-ops,"
-    "func.func(needle-contraction-loop-order),"
+    "func.func(needle-fold-transpose-into-contraction,"
+    "needle-contraction-loop-order),"
     "one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map},"
     "buffer-deallocation-pipeline,"

@@ -126,6 +126,22 @@ def NeedleTileContractions : Pass<"needle-tile-contractions", "::mlir::func::Fun
                            "::mlir::vector::VectorDialect"];
 }
 
+def NeedleFoldTransposeIntoContraction
+    : Pass<"needle-fold-transpose-into-contraction", "::mlir::func::FuncOp"> {
+  let summary = "Read transposed contraction operands in place instead of copying them";
+  let description = [{
+    For a contraction on tensors (linalg.matmul, batch_matmul, or a generic
+    contraction) with an input produced by `linalg.transpose`, reads the
+    transpose's input directly through the indexing map composed with the
+    permutation (the named op is generalised first); the transpose, when it
+    has no other use, disappears. Only inputs that are not indexed by the
+    result's innermost loop are folded (the lhs of x^T @ dy): an input read
+    along that loop (the rhs of dy @ w^T) would lose its contiguous rows,
+    which vectorised and register-tiled code needs, so its copy is kept.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 def NeedleContractionLoopOrder : Pass<"needle-contraction-loop-order", "::mlir::func::FuncOp"> {
   let summary = "Put the reduction loop of matmuls outside the innermost parallel loop";
   let description = [{
