@@ -117,7 +117,7 @@ def NeedleTileContractions : Pass<"needle-tile-contractions", "::mlir::func::Fun
   let options = [
     Option<"tileRows", "tile-rows", "int64_t", /*default=*/"4",
            "rows of C per register block">,
-    Option<"tileVectors", "tile-vectors", "int64_t", /*default=*/"2",
+    Option<"tileVectors", "tile-vectors", "int64_t", /*default=*/"1",
            "16-wide column vectors of C per register block">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect",

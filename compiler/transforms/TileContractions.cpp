@@ -8,6 +8,8 @@
 // left over by the row blocks run as blocks of one row. Per element the sum
 // runs over k in ascending order from C's value with a multiply and an add,
 // as the loops of convert-linalg-to-loops do, so results are unchanged.
+// Defaults (4 rows x 1 vector) measured best on the MLP's 784/100/50/10-wide
+// matmuls: wider blocks waste more masked lanes on 50- and 100-column results.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/transforms/Passes.h"

@@ -5,9 +5,10 @@ lowering (needle-tile-contractions), for tests/unit/e2e/MatmulTilesTest.cpp.
 Run with Debian's numpy: /usr/bin/python3 tests/reference/gen_matmul_tiles.py
 It rewrites tests/reference/matmul_tiles/<case>/: model.mlir (an @forward),
 in<i>.npy and out0.npy, the product computed here in float64 with numpy.
-Sizes are chosen against blocks of 4 rows by 2 vectors of 16 columns: rows
-left over after the blocks, a masked column block, a second vector masked off
-entirely, a transposed lhs read in place, a transposed rhs, a depth of 1.
+Sizes are chosen against blocks of 4 rows by 16 columns (the default) or 2
+vectors of 16: rows left over after the blocks, a masked column block (and,
+with 2 vectors, a second vector masked off entirely), a transposed lhs read
+in place, a transposed rhs, a depth of 1.
 """
 import os
 import shutil
@@ -42,8 +43,9 @@ def main():
         shutil.rmtree(HERE)
     os.makedirs(HERE)
 
-    # 11 rows: two blocks of 4 and 3 rows of one; 45 columns: a full block of
-    # 32 and a block whose first vector has 13 lanes and second none.
+    # 11 rows: two blocks of 4 and 3 rows of one; 45 columns: two full
+    # vectors and one of 13 lanes (with 2-vector blocks: a full block of 32 and
+    # one whose first vector has 13 lanes and second none).
     a, w = f32(11, 37), f32(37, 45)
     write("rows_and_masked_columns", [a, w], ["tensor<?x37xf32>", "tensor<37x45xf32>"],
           ["%out0 = needle.matmul %in0, %in1 : tensor<?x37xf32>, tensor<37x45xf32> -> tensor<?x45xf32>"],

@@ -1,4 +1,5 @@
-// RUN: needle-opt %s --needle-tile-contractions --split-input-file | FileCheck %s
+// RUN: needle-opt %s --needle-tile-contractions="tile-rows=4 tile-vectors=2" --split-input-file | FileCheck %s
+// RUN: needle-opt %s --needle-tile-contractions --split-input-file | FileCheck %s --check-prefix=DEFAULT
 // RUN: needle-opt %s --needle-tile-contractions="tile-rows=2 tile-vectors=1" --split-input-file | FileCheck %s --check-prefix=SMALL
 
 // Blocks of 4 rows x 2 vectors: 8 accumulators loaded from C, carried by the
@@ -28,6 +29,10 @@
 // CHECK:         scf.for %{{.*}} = %[[FULL]] to %[[M]] step %{{.*}}
 // CHECK:           %{{.*}}:2 = scf.for
 // CHECK-NOT:     linalg.matmul
+// DEFAULT-LABEL: func.func @matmul
+// DEFAULT:         arith.remui %{{.*}}, %c4
+// DEFAULT:         scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
+// DEFAULT:         scf.for {{.*}} -> (vector<16xf32>) {
 // SMALL-LABEL: func.func @matmul
 // SMALL:         arith.remui %{{.*}}, %c2
 // SMALL:         scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>)
