@@ -39,7 +39,7 @@ static constexpr const char *kLinalgToLLVM =
     "function-boundary-type-conversion=identity-layout-map},"
     "buffer-deallocation-pipeline,"
     "convert-bufferization-to-memref,"
-    "func.func(needle-tile-contractions),"
+    "func.func(needle-dealloc-after-last-use,needle-tile-contractions),"
     "convert-linalg-to-loops,"
     "convert-vector-to-scf{full-unroll=true},"
     "lower-affine,convert-scf-to-cf,expand-strided-metadata,lower-affine,"

@@ -142,6 +142,24 @@ def NeedleFoldTransposeIntoContraction
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def NeedleDeallocAfterLastUse
+    : Pass<"needle-dealloc-after-last-use", "::mlir::func::FuncOp"> {
+  let summary = "Move each memref.dealloc right after the last use of its buffer";
+  let description = [{
+    The ownership-based deallocation pipeline frees a block's buffers at the
+    block's end, so every temporary of a function is live until it returns.
+    For a `memref.dealloc` of a `memref.alloc` in the same block, this pass
+    moves the dealloc right after the last op of the block that uses the
+    buffer or a view of it (view-like ops followed transitively; a use inside
+    a region counts as a use by the op holding the region). Buffers that may
+    escape (reaching a terminator, or an op other than a view that returns a
+    memref) keep their dealloc where it is. Peak memory drops to the live set,
+    and malloc reuses freed memory for later buffers instead of growing its
+    heap and returning the top to the kernel at every call.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 def NeedleContractionLoopOrder : Pass<"needle-contraction-loop-order", "::mlir::func::FuncOp"> {
   let summary = "Put the reduction loop of matmuls outside the innermost parallel loop";
   let description = [{
