@@ -160,6 +160,26 @@ def NeedleDeallocAfterLastUse
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
+def NeedleForwardCopiedBuffers
+    : Pass<"needle-forward-copied-buffers", "::mlir::func::FuncOp"> {
+  let summary = "Compute into the destination of a memref.copy instead of a temporary";
+  let description = [{
+    For `memref.copy %temp, %dest` where `%temp` is a `memref.alloc` of the
+    same block and type, used only by linalg ops before the copy (and freed),
+    and `%dest` (a block argument or a value defined before the allocation)
+    is never viewed and not used from the first op writing `%temp` to the
+    copy, except by that first op when it is an all-parallel
+    `linalg.generic` reading `%dest` at the element it writes into `%temp`
+    (the same permutation map), the pass replaces `%temp` by `%dest` and
+    drops the copy and the dealloc. This is the shape
+    of a training step's variable updates (new Adam moments and weights
+    computed element-wise from the old ones, copied into the variables at
+    the end): it saves one pass over every updated variable and the
+    temporaries kept alive until the copies.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 def NeedleContractionLoopOrder : Pass<"needle-contraction-loop-order", "::mlir::func::FuncOp"> {
   let summary = "Put the reduction loop of matmuls outside the innermost parallel loop";
   let description = [{
