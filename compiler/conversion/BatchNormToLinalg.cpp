@@ -228,9 +228,10 @@ ShiftedSums createShiftedSums(OpBuilder &b, Location loc, Value x,
 ///  3. y = (x - s) * scale + offset, one fused pass over x. x - s is exact for
 ///     x near s; x - mean would carry the rounding of mean (half an ulp of
 ///     10000 is not small against the std).
-/// A batch of one gives d = 0, so var = 0 and y = bias (the unbiased running
-/// var is then 0 * (1 / 0) = NaN, as in PyTorch's kernel); an empty batch reads
-/// nothing and gives NaN statistics (0 / 0).
+/// A batch of one gives d = 0, so var = 0 and y = bias. Running statistics
+/// a batch cannot estimate keep their values instead of turning NaN: both on
+/// an empty batch (0 / 0), and the unbiased running variance on a batch of
+/// one (0 * 1 / 0; PyTorch refuses such a batch).
 struct BatchNormTrainToLinalg : OpConversionPattern<BatchNormTrainOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -259,6 +260,15 @@ struct BatchNormTrainToLinalg : OpConversionPattern<BatchNormTrainOp> {
     if (op.getUnbiasedRunningVar())
       besselFactor = arith::DivFOp::create(
           rewriter, loc, count, arith::SubFOp::create(rewriter, loc, count, one));
+    // The fewest rows that estimate each statistic.
+    Value estimatesMean =
+        arith::CmpFOp::create(rewriter, loc, arith::CmpFPredicate::OGE, count, one);
+    Value estimatesVar =
+        besselFactor
+            ? arith::CmpFOp::create(
+                  rewriter, loc, arith::CmpFPredicate::OGE, count,
+                  createFloatConstant(rewriter, loc, elementType, 2.0)).getResult()
+            : estimatesMean;
     SmallVector<Value> stats = createMultiResultElementwise(
         rewriter, loc, TypeRange(SmallVector<Type>(6, featureType)),
         {sum, sumSquares, shift, adaptor.getRunningMean(), adaptor.getRunningVar(),
@@ -281,16 +291,21 @@ struct BatchNormTrainToLinalg : OpConversionPattern<BatchNormTrainOp> {
                                    arith::AddFOp::create(b, nestedLoc, var, eps)));
           Value varStat =
               besselFactor ? arith::MulFOp::create(b, nestedLoc, var, besselFactor) : var;
-          auto blend = [&](Value old, Value stat) -> Value {
+          auto blend = [&](Value old, Value stat, Value estimated) -> Value {
             Value kept = arith::MulFOp::create(b, nestedLoc, keep, old);
             Value taken = arith::MulFOp::create(b, nestedLoc, take, stat);
-            return arith::AddFOp::create(b, nestedLoc, kept, taken);
+            Value blended = arith::AddFOp::create(b, nestedLoc, kept, taken);
+            return arith::SelectOp::create(b, nestedLoc, estimated, blended, old);
           };
           Value scale = arith::MulFOp::create(b, nestedLoc, weight, invstd);
           Value offset = arith::SubFOp::create(
               b, nestedLoc, bias, arith::MulFOp::create(b, nestedLoc, correction, scale));
-          return {mean,  invstd, blend(runningMean, mean), blend(runningVar, varStat),
-                  scale, offset};
+          return {mean,
+                  invstd,
+                  blend(runningMean, mean, estimatesMean),
+                  blend(runningVar, varStat, estimatesVar),
+                  scale,
+                  offset};
         });
 
     // 3. y = (x - s) * scale + offset, one generic over (N, C).

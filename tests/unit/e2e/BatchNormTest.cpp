@@ -221,9 +221,9 @@ TEST(BatchNorm, UnbiasedRunningVarMatchesReference) {
 
 // A batch of one is allowed in the training form: var = 0, so y = bias and
 // invstd = 1 / sqrt(eps). The biased running var decays towards 0; with
-// unbiased_running_var, var * N / (N - 1) is 0 / 0 and the running var
-// becomes NaN, as PyTorch's kernel computes it (its Python API refuses
-// batches of one in training instead).
+// unbiased_running_var, var * N / (N - 1) is undefined (0 / 0; PyTorch
+// refuses batches of one in training), so the running var keeps its value
+// rather than turning NaN.
 TEST(BatchNorm, BatchOfOneInTraining) {
   Tensor x = f32({1, 3}, {3, -2, 0.25});
   for (bool unbiased : {false, true}) {
@@ -244,10 +244,31 @@ TEST(BatchNorm, BatchOfOneInTraining) {
     Tensor runningVar = *module.variable("running_var");
     for (int i = 0; i < 3; ++i) {
       if (unbiased)
-        EXPECT_TRUE(std::isnan(runningVar.dataAs<float>()[i])) << i;
+        EXPECT_EQ(runningVar.dataAs<float>()[i], 1.0f) << i;
       else
         EXPECT_FLOAT_EQ(runningVar.dataAs<float>()[i], 0.9f) << i;
     }
+  }
+}
+
+// An empty batch estimates nothing: y is empty and the running statistics,
+// which the runtime holds for later calls, keep their values (they would
+// otherwise become 0 / 0 = NaN).
+TEST(BatchNorm, EmptyBatchLeavesRunningStatisticsUnchanged) {
+  for (bool unbiased : {false, true}) {
+    SCOPED_TRACE(unbiased ? "unbiased" : "biased");
+    std::string name = unbiased ? "bn_empty_unbiased" : "bn_empty";
+    Module module = load(compile(
+        writeModel(name, trainingFormModel(3, unbiased ? "{unbiased_running_var}" : "")),
+        name, "--entry=forward_train"));
+    Tensor mean = f32({3}, {0.5, -1, 2}), var = f32({3}, {1.5, 2, 0.25});
+    ASSERT_TRUE(module.setVariable("running_mean", mean).ok());
+    ASSERT_TRUE(module.setVariable("running_var", var).ok());
+    std::vector<Tensor> out = call(module, "forward_train", *Tensor::zeros(DType::f32, {0, 3}));
+    ASSERT_FALSE(out.empty());
+    EXPECT_EQ(out[0].numElements(), 0);
+    EXPECT_TRUE(module.variable("running_mean")->bitwiseEquals(mean));
+    EXPECT_TRUE(module.variable("running_var")->bitwiseEquals(var));
   }
 }
 

@@ -96,6 +96,10 @@
 // CHECK-DAG:     %[[ONE:.*]] = arith.constant 1.000000e+00 : f32
 // CHECK:         %[[NM1:.*]] = arith.subf %[[N]], %[[ONE]]
 // CHECK:         %[[BESSEL:.*]] = arith.divf %[[N]], %[[NM1]]
+// A running statistic moves only when the batch estimates it: the mean from
+// one row, the unbiased variance from two.
+// CHECK:         %[[HASMEAN:.*]] = arith.cmpf oge, %[[N]], %[[ONE]]
+// CHECK:         %[[HASVAR:.*]] = arith.cmpf oge, %[[N]], %{{.*}}
 // CHECK:         %[[STATS:.*]]:6 = linalg.generic
 // CHECK-SAME:      iterator_types = ["parallel"]
 // CHECK-SAME:      ins(%[[SUMS]]#0, %[[SUMS]]#1, %[[SUMS]]#2, %[[RM]], %[[RV]], %[[W]], %[[B]] :
@@ -115,10 +119,12 @@
 // CHECK:           %[[OFFSET:.*]] = arith.subf %[[BIAS]], %[[CS]]
 // CHECK:           %[[K1:.*]] = arith.mulf %[[KEEPM]], %[[RMV]]
 // CHECK:           %[[T1:.*]] = arith.mulf %[[MOM]], %[[MEAN]]
-// CHECK:           %[[NRM:.*]] = arith.addf %[[K1]], %[[T1]]
+// CHECK:           %[[BM:.*]] = arith.addf %[[K1]], %[[T1]]
+// CHECK:           %[[NRM:.*]] = arith.select %[[HASMEAN]], %[[BM]], %[[RMV]]
 // CHECK:           %[[K2:.*]] = arith.mulf %[[KEEPM]], %[[RVV]]
 // CHECK:           %[[T2:.*]] = arith.mulf %[[MOM]], %[[UNB]]
-// CHECK:           %[[NRV:.*]] = arith.addf %[[K2]], %[[T2]]
+// CHECK:           %[[BV2:.*]] = arith.addf %[[K2]], %[[T2]]
+// CHECK:           %[[NRV:.*]] = arith.select %[[HASVAR]], %[[BV2]], %[[RVV]]
 // CHECK:           linalg.yield %[[MEAN]], %[[INV]], %[[NRM]], %[[NRV]], %[[SCALE]], %[[OFFSET]]
 // CHECK:         %[[YINIT:.*]] = tensor.empty(%{{.*}}) : tensor<?x3xf32>
 // CHECK:         %[[Y:.*]] = linalg.generic
