@@ -12,6 +12,7 @@ using namespace mlir;
 namespace needle {
 
 void buildNeedleToLinalgPipeline(OpPassManager &pm) {
+  pm.addNestedPass<func::FuncOp>(mlir::needle::createNeedleRecordEqualDims());
   pm.addPass(mlir::needle::createNeedleVariablesToArguments());
   pm.addNestedPass<func::FuncOp>(mlir::needle::createConvertNeedleToLinalg());
   pm.addPass(createCanonicalizerPass());

@@ -174,6 +174,26 @@ StatusOr<EntryPointSpec> parseEntryPoint(const JsonValue &json, size_t index,
     if (json.find("description")) {
       NEEDLE_ASSIGN_OR_RETURN(entry.description, stringMember(json, "description"));
     }
+    if (const JsonValue *groups = json.find("equal_dims")) {
+      if (!groups->isArray())
+        return Status::error("'equal_dims' is not an array");
+      for (const JsonValue &group : groups->elements()) {
+        if (!group.isArray())
+          return Status::error("'equal_dims' has a group that is not an array");
+        auto &members = entry.equalDims.emplace_back();
+        for (const JsonValue &member : group.elements()) {
+          bool valid = member.isArray() && member.elements().size() == 2 &&
+                       member.elements()[0].isInteger() &&
+                       member.elements()[1].isInteger();
+          int64_t input = valid ? member.elements()[0].asInt64() : -1;
+          int64_t dim = valid ? member.elements()[1].asInt64() : -1;
+          if (input < 0 || size_t(input) >= entry.inputs.size() || dim < 0 ||
+              size_t(dim) >= entry.inputs[input].shape.size())
+            return Status::error("'equal_dims' names no dim of an input");
+          members.emplace_back(size_t(input), size_t(dim));
+        }
+      }
+    }
     for (const std::string &name : entry.variables)
       if (!manifest.findVariable(name))
         return Status::error("uses unknown variable '" + name + "'");

@@ -37,6 +37,9 @@ struct EntryPointSpec {
   /// Optional: what the entry does beyond its signature (e.g. a training
   /// step's optimizer and hyperparameters).
   std::string description;
+  /// Optional: groups of (input index, dim) whose sizes must be equal, e.g.
+  /// the batch of x and the length of the labels.
+  std::vector<std::vector<std::pair<size_t, size_t>>> equalDims;
 };
 
 enum class VariableKind { parameter, buffer, optimizerState };

@@ -174,6 +174,21 @@ StatusOr<std::vector<Tensor>> Module::call(std::string_view name,
                            " but the entry point expects " + formatShape(spec.shape));
   }
 
+  // Dynamic dims the compiled code assumes equal (it would read past the
+  // shorter buffer otherwise).
+  for (const auto &group : entry.equalDims) {
+    auto [first, firstDim] = group.front();
+    for (auto [input, dim] : group)
+      if (inputs[input].shape()[dim] != inputs[first].shape()[firstDim])
+        return Status::error(
+            entry.name + ": dim " + std::to_string(dim) + " of input " +
+            std::to_string(input) + " ('" + entry.inputs[input].name + "', shape " +
+            formatShape(inputs[input].shape()) + ") must equal dim " +
+            std::to_string(firstDim) + " of input " + std::to_string(first) + " ('" +
+            entry.inputs[first].name + "', shape " + formatShape(inputs[first].shape()) +
+            ")");
+  }
+
   // Descriptors in ABI order: outputs, inputs, variables.
   std::vector<MemRefDescriptor> descriptors;
   std::vector<std::pair<const void *, size_t>> runtimeBuffers;

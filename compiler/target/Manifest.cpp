@@ -126,6 +126,17 @@ FailureOr<std::string> buildManifest(ModuleOp module, StringRef target,
         {"variables", stringList(func, "needle.variables")},
         {"writes", stringList(func, "needle.writes")},
     };
+    // Input dims the entry's ops need equal (needle-record-equal-dims).
+    if (auto groups = func->getAttrOfType<ArrayAttr>("needle.equal_dims")) {
+      json::Array list;
+      for (auto group : groups.getAsRange<ArrayAttr>()) {
+        json::Array members;
+        for (auto member : group.getAsRange<DenseI64ArrayAttr>())
+          members.push_back(json::Array{member[0], member[1]});
+        list.push_back(std::move(members));
+      }
+      spec["equal_dims"] = std::move(list);
+    }
     // What the entry does beyond its signature (a training step's optimizer).
     if (auto description = func->getAttrOfType<StringAttr>("needle.description"))
       spec["description"] = description.str();

@@ -83,6 +83,19 @@ def NeedleAutodiff : Pass<"needle-autodiff", "::mlir::ModuleOp"> {
   ];
 }
 
+def NeedleRecordEqualDims : Pass<"needle-record-equal-dims", "::mlir::func::FuncOp"> {
+  let summary = "Record which dynamic input dims the function needs equal";
+  let description = [{
+    Follows dynamic dims through the ops that carry them and records, as
+    `needle.equal_dims = [[[input, dim], ...], ...]`, the groups of argument
+    dims that the function's ops require to be equal (e.g. the batch of the
+    inputs and the length of the labels meet in `softmax_loss`). The manifest
+    carries the groups and the runtime refuses calls that break them, which
+    compiled code would otherwise read out of bounds.
+  }];
+  let dependentDialects = ["::mlir::tensor::TensorDialect"];
+}
+
 def NeedleVariablesToArguments : Pass<"needle-variables-to-arguments", "::mlir::ModuleOp"> {
   let summary = "Pass the variables each public function uses as trailing arguments";
   let description = [{

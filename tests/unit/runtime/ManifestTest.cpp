@@ -84,6 +84,19 @@ TEST(Manifest, ParsesTheDocumentedSchema) {
   EXPECT_STREQ(variableKindName(VariableKind::optimizerState), "optimizer_state");
 }
 
+TEST(Manifest, ParsesEqualDims) {
+  StatusOr<Manifest> manifest = parseManifest(
+      replaced(kManifest, "\"writes\": [\"0.weight\", \"1.running_var\"]}",
+               "\"writes\": [\"0.weight\", \"1.running_var\"], "
+               "\"equal_dims\": [[[0, 0], [1, 0]]]}"));
+  ASSERT_TRUE(manifest.ok()) << errorOf(manifest);
+  const EntryPointSpec *step = manifest->findEntryPoint("train_step");
+  ASSERT_EQ(step->equalDims.size(), 1u);
+  EXPECT_EQ(step->equalDims[0],
+            (std::vector<std::pair<size_t, size_t>>{{0, 0}, {1, 0}}));
+  EXPECT_TRUE(manifest->findEntryPoint("infer")->equalDims.empty());
+}
+
 TEST(Manifest, RefusesOtherFormatsVersionsAndTargets) {
   EXPECT_CONTAINS(manifestError(replaced(kManifest, "\"format_version\": 1", "\"format_version\": 2")),
                   "artifact format version 2 is not supported (this runtime reads version 1)");
@@ -143,6 +156,12 @@ TEST(Manifest, RefusesInconsistentEntries) {
             "variable '0.weight': unknown kind 'constant'"},
            {"{\"kind\": \"ones\"}", "{\"kind\": \"twos\"}",
             "variable '1.running_var': unknown initializer kind 'twos'"},
+           {"\"writes\": [\"0.weight\", \"1.running_var\"]}",
+            "\"writes\": [\"0.weight\", \"1.running_var\"], \"equal_dims\": [[[0, 0], [2, 0]]]}",
+            "entry point 'train_step': 'equal_dims' names no dim of an input"},
+           {"\"writes\": [\"0.weight\", \"1.running_var\"]}",
+            "\"writes\": [\"0.weight\", \"1.running_var\"], \"equal_dims\": [0]}",
+            "'equal_dims' has a group that is not an array"},
            {"\"symbol\": \"needle_entry_infer\"", "\"symbol\": \"needle entry\"",
             "symbol 'needle entry' is not a C identifier"},
            {"\"name\": \"train_step\"", "\"name\": \"infer\"",

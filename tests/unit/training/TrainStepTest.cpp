@@ -304,4 +304,28 @@ TEST(TrainStep, EvalLossChangesNoState) {
   EXPECT_TRUE(module.manifest().findEntryPoint("eval_loss")->writes.empty());
 }
 
+// The batch of x and the length of the labels meet in softmax_loss; the
+// manifest says so and the runtime refuses a call where they differ, before
+// any variable changes (compiled code would read past the shorter buffer).
+TEST(TrainStep, MismatchedBatchOfLabelsIsRefused) {
+  Module module = load(compile(example("mlp.mlir"), "mlp_batch_check", "--optimizer=sgd"));
+  const EntryPointSpec *step = module.manifest().findEntryPoint("train_step");
+  ASSERT_EQ(step->equalDims.size(), 1u);
+  EXPECT_EQ(step->equalDims[0], (std::vector<std::pair<size_t, size_t>>{{0, 0}, {1, 0}}));
+  Batches batches;
+  std::vector<Tensor> inputs = batches.at(0);
+  Tensor shortLabels = *Tensor::fromValues<int32_t>({3}, {1, 2, 3});
+  std::map<std::string, Tensor> before = snapshot(module);
+  for (const char *entry : {"train_step", "eval_loss"}) {
+    auto out = module.call(entry, {inputs[0], shortLabels});
+    ASSERT_FALSE(out.ok()) << entry;
+    EXPECT_NE(out.status().message().find("dim 0 of input 1 ('input1', shape [3]) must "
+                                          "equal dim 0 of input 0 ('input0', shape [16, 784])"),
+              std::string::npos)
+        << out.status().message();
+  }
+  for (auto &[name, value] : snapshot(module))
+    EXPECT_TRUE(value.bitwiseEquals(before[name])) << name;
+}
+
 } // namespace
