@@ -13,6 +13,7 @@ namespace needle {
 
 void buildNeedleToLinalgPipeline(OpPassManager &pm) {
   pm.addNestedPass<func::FuncOp>(mlir::needle::createNeedleRecordEqualDims());
+  pm.addNestedPass<func::FuncOp>(mlir::needle::createNeedleRecordLabelBounds());
   pm.addPass(mlir::needle::createNeedleVariablesToArguments());
   pm.addNestedPass<func::FuncOp>(mlir::needle::createConvertNeedleToLinalg());
   pm.addPass(createCanonicalizerPass());

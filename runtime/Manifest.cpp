@@ -194,6 +194,21 @@ StatusOr<EntryPointSpec> parseEntryPoint(const JsonValue &json, size_t index,
         }
       }
     }
+    if (const JsonValue *bounds = json.find("label_bounds")) {
+      if (!bounds->isArray())
+        return Status::error("'label_bounds' is not an array");
+      for (const JsonValue &bound : bounds->elements()) {
+        bool valid = bound.isArray() && bound.elements().size() == 2 &&
+                     bound.elements()[0].isInteger() && bound.elements()[1].isInteger();
+        int64_t input = valid ? bound.elements()[0].asInt64() : -1;
+        int64_t classes = valid ? bound.elements()[1].asInt64() : -1;
+        if (input < 0 || size_t(input) >= entry.inputs.size() || classes < 0 ||
+            (entry.inputs[input].dtype != DType::i32 &&
+             entry.inputs[input].dtype != DType::i64))
+          return Status::error("'label_bounds' names no integer input");
+        entry.labelBounds.emplace_back(size_t(input), classes);
+      }
+    }
     for (const std::string &name : entry.variables)
       if (!manifest.findVariable(name))
         return Status::error("uses unknown variable '" + name + "'");

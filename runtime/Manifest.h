@@ -40,6 +40,9 @@ struct EntryPointSpec {
   /// Optional: groups of (input index, dim) whose sizes must be equal, e.g.
   /// the batch of x and the length of the labels.
   std::vector<std::vector<std::pair<size_t, size_t>>> equalDims;
+  /// Optional: (input index, class count) of integer label inputs, whose
+  /// values must lie in [0, class count).
+  std::vector<std::pair<size_t, int64_t>> labelBounds;
 };
 
 enum class VariableKind { parameter, buffer, optimizerState };

@@ -189,6 +189,20 @@ StatusOr<std::vector<Tensor>> Module::call(std::string_view name,
             ")");
   }
 
+  // Labels index the classes (needle's one_hot refuses others).
+  for (auto [input, classes] : entry.labelBounds) {
+    const Tensor &labels = inputs[input];
+    for (int64_t i = 0; i < labels.numElements(); ++i) {
+      double label = labels.elementAsDouble(i);
+      if (label < 0 || label >= double(classes))
+        return Status::error(entry.name + ": input " + std::to_string(input) + " ('" +
+                             entry.inputs[input].name + "') holds the label " +
+                             std::to_string(int64_t(label)) + " at element " +
+                             std::to_string(i) + ", outside [0, " +
+                             std::to_string(classes) + ") (the class count)");
+    }
+  }
+
   // Descriptors in ABI order: outputs, inputs, variables.
   std::vector<MemRefDescriptor> descriptors;
   std::vector<std::pair<const void *, size_t>> runtimeBuffers;

@@ -137,6 +137,13 @@ FailureOr<std::string> buildManifest(ModuleOp module, StringRef target,
       }
       spec["equal_dims"] = std::move(list);
     }
+    // Class counts of label inputs (needle-record-label-bounds).
+    if (auto bounds = func->getAttrOfType<ArrayAttr>("needle.label_bounds")) {
+      json::Array list;
+      for (auto bound : bounds.getAsRange<DenseI64ArrayAttr>())
+        list.push_back(json::Array{bound[0], bound[1]});
+      spec["label_bounds"] = std::move(list);
+    }
     // What the entry does beyond its signature (a training step's optimizer).
     if (auto description = func->getAttrOfType<StringAttr>("needle.description"))
       spec["description"] = description.str();

@@ -96,6 +96,16 @@ def NeedleRecordEqualDims : Pass<"needle-record-equal-dims", "::mlir::func::Func
   let dependentDialects = ["::mlir::tensor::TensorDialect"];
 }
 
+def NeedleRecordLabelBounds : Pass<"needle-record-label-bounds", "::mlir::func::FuncOp"> {
+  let summary = "Record the class count of each label argument";
+  let description = [{
+    For each argument used directly as the labels of `softmax_loss` or
+    `one_hot`, records `needle.label_bounds = [[input, classes], ...]`: the
+    manifest carries it and the runtime refuses labels outside [0, classes),
+    as needle's one_hot does.
+  }];
+}
+
 def NeedleVariablesToArguments : Pass<"needle-variables-to-arguments", "::mlir::ModuleOp"> {
   let summary = "Pass the variables each public function uses as trailing arguments";
   let description = [{

@@ -97,6 +97,16 @@ TEST(Manifest, ParsesEqualDims) {
   EXPECT_TRUE(manifest->findEntryPoint("infer")->equalDims.empty());
 }
 
+TEST(Manifest, ParsesLabelBounds) {
+  StatusOr<Manifest> manifest = parseManifest(
+      replaced(kManifest, "\"writes\": [\"0.weight\", \"1.running_var\"]}",
+               "\"writes\": [\"0.weight\", \"1.running_var\"], "
+               "\"label_bounds\": [[1, 10]]}"));
+  ASSERT_TRUE(manifest.ok()) << errorOf(manifest);
+  EXPECT_EQ(manifest->findEntryPoint("train_step")->labelBounds,
+            (std::vector<std::pair<size_t, int64_t>>{{1, 10}}));
+}
+
 TEST(Manifest, RefusesOtherFormatsVersionsAndTargets) {
   EXPECT_CONTAINS(manifestError(replaced(kManifest, "\"format_version\": 1", "\"format_version\": 2")),
                   "artifact format version 2 is not supported (this runtime reads version 1)");
@@ -162,6 +172,9 @@ TEST(Manifest, RefusesInconsistentEntries) {
            {"\"writes\": [\"0.weight\", \"1.running_var\"]}",
             "\"writes\": [\"0.weight\", \"1.running_var\"], \"equal_dims\": [0]}",
             "'equal_dims' has a group that is not an array"},
+           {"\"writes\": [\"0.weight\", \"1.running_var\"]}",
+            "\"writes\": [\"0.weight\", \"1.running_var\"], \"label_bounds\": [[0, 10]]}",
+            "entry point 'train_step': 'label_bounds' names no integer input"},
            {"\"symbol\": \"needle_entry_infer\"", "\"symbol\": \"needle entry\"",
             "symbol 'needle entry' is not a C identifier"},
            {"\"name\": \"train_step\"", "\"name\": \"infer\"",

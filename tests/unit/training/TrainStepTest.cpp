@@ -328,4 +328,27 @@ TEST(TrainStep, MismatchedBatchOfLabelsIsRefused) {
     EXPECT_TRUE(value.bitwiseEquals(before[name])) << name;
 }
 
+// Labels outside [0, classes) are refused, as needle's one_hot refuses
+// them, before any variable changes.
+TEST(TrainStep, LabelOutsideTheClassesIsRefused) {
+  Module module = load(compile(example("mlp.mlir"), "mlp_label_check", "--optimizer=sgd"));
+  EXPECT_EQ(module.manifest().findEntryPoint("train_step")->labelBounds,
+            (std::vector<std::pair<size_t, int64_t>>{{1, 10}}));
+  Batches batches;
+  std::vector<Tensor> inputs = batches.at(0);
+  std::map<std::string, Tensor> before = snapshot(module);
+  for (int32_t label : {10, -1}) {
+    Tensor labels = inputs[1];
+    labels.dataAs<int32_t>()[7] = label;
+    auto out = module.call("train_step", {inputs[0], labels});
+    ASSERT_FALSE(out.ok()) << label;
+    EXPECT_NE(out.status().message().find("holds the label " + std::to_string(label) +
+                                          " at element 7, outside [0, 10)"),
+              std::string::npos)
+        << out.status().message();
+  }
+  for (auto &[name, value] : snapshot(module))
+    EXPECT_TRUE(value.bitwiseEquals(before[name])) << name;
+}
+
 } // namespace
