@@ -16,10 +16,7 @@ using needle::autodiff_test::compileGradient;
 namespace {
 
 Tensor referenceTensor(const std::string &name) {
-  std::string path = std::string(NEEDLE_SOURCE_DIR) + "/tests/reference/grad/" + name;
-  StatusOr<Tensor> tensor = readNpy(path);
-  EXPECT_TRUE(tensor.ok()) << path << ": " << tensor.status().message();
-  return tensor.ok() ? *tensor : Tensor();
+  return readReferenceNpy("grad/" + name);
 }
 
 TEST(ModelGradient, MlpMatchesPyTorch) {

@@ -57,13 +57,7 @@ func.func @forward(%x: tensor<?xFEATURESxf32>)
 }
 
 Tensor bnReference(const std::string &name) {
-  StatusOr<Tensor> tensor = readNpy(std::string(NEEDLE_SOURCE_DIR) +
-                                    "/tests/reference/batchnorm/" + name + ".npy");
-  if (!tensor.ok()) {
-    ADD_FAILURE() << tensor.status().message();
-    std::abort();
-  }
-  return std::move(*tensor);
+  return readReferenceNpy("batchnorm/" + name + ".npy");
 }
 
 Tensor rowRange(const Tensor &x, int64_t begin, int64_t count) {
@@ -84,6 +78,28 @@ std::vector<Tensor> call(Module &module, const std::string &entry, const Tensor 
     return {};
   }
   return std::move(*out);
+}
+
+/// Sets gen_batchnorm.py's weight and bias, then runs forward_train (with
+/// `outputs` results) on each of its training batches of at least `minRows`
+/// rows, checking y against the reference.
+void trainOnReferenceBatches(Module &module, size_t outputs, int64_t minRows) {
+  ASSERT_TRUE(module.setVariable("weight", bnReference("weight")).ok());
+  ASSERT_TRUE(module.setVariable("bias", bnReference("bias")).ok());
+  Tensor trainX = bnReference("train_x"), trainY = bnReference("train_y"),
+         sizes = bnReference("batch_sizes");
+  int64_t begin = 0;
+  for (int64_t step = 0; step < sizes.numElements(); ++step) {
+    int64_t n = sizes.dataAs<int64_t>()[step];
+    SCOPED_TRACE("step " + std::to_string(step) + ", batch of " + std::to_string(n));
+    if (n >= minRows) {
+      std::vector<Tensor> out = call(module, "forward_train", rowRange(trainX, begin, n));
+      ASSERT_EQ(out.size(), outputs);
+      expectClose(out[0], rowRange(trainY, begin, n), 1e-5, 1e-5);
+    }
+    begin += n;
+  }
+  ASSERT_EQ(begin, trainX.shape()[0]);
 }
 
 const std::vector<float> kWorkedX = {1, 2, 3, 4, 0, -1, 2, 2, 5, -3, 1, 0.5};
@@ -160,20 +176,7 @@ TEST(BatchNorm, TenTrainingStepsThenInferenceMatchReference) {
   std::string artifact = compile(writeModel("bn19", modeAgnosticModel(19)), "bn19",
                                  "--entry=forward_train --entry=infer");
   Module module = load(artifact);
-  ASSERT_TRUE(module.setVariable("weight", bnReference("weight")).ok());
-  ASSERT_TRUE(module.setVariable("bias", bnReference("bias")).ok());
-  Tensor trainX = bnReference("train_x"), trainY = bnReference("train_y"),
-         sizes = bnReference("batch_sizes");
-  int64_t begin = 0;
-  for (int64_t step = 0; step < sizes.numElements(); ++step) {
-    int64_t n = sizes.dataAs<int64_t>()[step];
-    SCOPED_TRACE("step " + std::to_string(step) + ", batch of " + std::to_string(n));
-    std::vector<Tensor> y = call(module, "forward_train", rowRange(trainX, begin, n));
-    ASSERT_EQ(y.size(), 1u);
-    expectClose(y[0], rowRange(trainY, begin, n), 1e-5, 1e-5);
-    begin += n;
-  }
-  ASSERT_EQ(begin, trainX.shape()[0]);
+  ASSERT_NO_FATAL_FAILURE(trainOnReferenceBatches(module, /*outputs=*/1, /*minRows=*/1));
   expectClose(*module.variable("running_mean"), bnReference("running_mean"), 1e-5, 1e-6);
   expectClose(*module.variable("running_var"), bnReference("running_var"), 1e-5, 1e-6);
   std::vector<Tensor> inferred = call(module, "infer", bnReference("eval_x"));
@@ -182,13 +185,10 @@ TEST(BatchNorm, TenTrainingStepsThenInferenceMatchReference) {
 
   std::string checkpoint = tempDir() + "/bn19.safetensors";
   ASSERT_TRUE(module.saveCheckpoint(checkpoint).ok());
-  LoadOptions options;
-  options.checkpoint = checkpoint;
-  StatusOr<Module> restored = Module::load(artifact, options);
-  ASSERT_TRUE(restored.ok()) << restored.status().message();
+  Module restored = load(artifact, 0, checkpoint);
   for (const char *name : {"running_mean", "running_var"})
-    EXPECT_TRUE(restored->variable(name)->bitwiseEquals(*module.variable(name))) << name;
-  std::vector<Tensor> again = call(*restored, "infer", bnReference("eval_x"));
+    EXPECT_TRUE(restored.variable(name)->bitwiseEquals(*module.variable(name))) << name;
+  std::vector<Tensor> again = call(restored, "infer", bnReference("eval_x"));
   ASSERT_EQ(again.size(), 1u);
   EXPECT_TRUE(again[0].bitwiseEquals(inferred[0]));
 }
@@ -199,20 +199,7 @@ TEST(BatchNorm, UnbiasedRunningVarMatchesReference) {
   Module module = load(compile(
       writeModel("bn19_unbiased", trainingFormModel(19, "{unbiased_running_var}")),
       "bn19_unbiased", "--entry=forward_train"));
-  ASSERT_TRUE(module.setVariable("weight", bnReference("weight")).ok());
-  ASSERT_TRUE(module.setVariable("bias", bnReference("bias")).ok());
-  Tensor trainX = bnReference("train_x"), trainY = bnReference("train_y"),
-         sizes = bnReference("batch_sizes");
-  int64_t begin = 0;
-  for (int64_t step = 0; step < sizes.numElements(); ++step) {
-    int64_t n = sizes.dataAs<int64_t>()[step];
-    if (n > 1) {
-      std::vector<Tensor> out = call(module, "forward_train", rowRange(trainX, begin, n));
-      ASSERT_EQ(out.size(), 3u);
-      expectClose(out[0], rowRange(trainY, begin, n), 1e-5, 1e-5);
-    }
-    begin += n;
-  }
+  ASSERT_NO_FATAL_FAILURE(trainOnReferenceBatches(module, /*outputs=*/3, /*minRows=*/2));
   expectClose(*module.variable("running_mean"), bnReference("unbiased_running_mean"),
               1e-5, 1e-6);
   expectClose(*module.variable("running_var"), bnReference("unbiased_running_var"), 1e-5,

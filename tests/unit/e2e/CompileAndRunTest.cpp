@@ -103,11 +103,8 @@ TEST(CompileAndRun, BatchNormWorkedExampleTrainThenInfer) {
   // The running statistics travel in checkpoints.
   std::string checkpoint = tempDir() + "/bn.safetensors";
   ASSERT_TRUE(module.saveCheckpoint(checkpoint).ok());
-  LoadOptions options;
-  options.checkpoint = checkpoint;
-  StatusOr<Module> restored = Module::load(artifact, options);
-  ASSERT_TRUE(restored.ok()) << restored.status().message();
-  EXPECT_TRUE(restored->variable("0.running_var")->bitwiseEquals(*module.variable("0.running_var")));
+  Module restored = load(artifact, 0, checkpoint);
+  EXPECT_TRUE(restored.variable("0.running_var")->bitwiseEquals(*module.variable("0.running_var")));
 }
 
 TEST(CompileAndRun, RefusedCallNamesTheShapesAndChangesNothing) {
@@ -149,12 +146,9 @@ func.func @forward(%x: tensor<?x3xf32>) -> tensor<?x3xf32> {
 
   std::string checkpoint = tempDir() + "/counter.safetensors";
   ASSERT_TRUE(module.saveCheckpoint(checkpoint).ok());
-  LoadOptions options;
-  options.checkpoint = checkpoint;
-  StatusOr<Module> resumed = Module::load(tempDir() + "/counter.so", options);
-  ASSERT_TRUE(resumed.ok()) << resumed.status().message();
-  ASSERT_TRUE(resumed->call("infer", {x}).ok());
-  EXPECT_EQ(resumed->variable("count")->dataAs<float>()[0], 5.5f);
+  Module resumed = load(tempDir() + "/counter.so", 0, checkpoint);
+  ASSERT_TRUE(resumed.call("infer", {x}).ok());
+  EXPECT_EQ(resumed.variable("count")->dataAs<float>()[0], 5.5f);
 }
 
 TEST(CompileAndRun, MalformedModelFailsWithLocation) {
@@ -164,13 +158,8 @@ func.func @forward(%x: tensor<?x3xf32>, %y: tensor<?x4xf32>) -> tensor<?x3xf32> 
   return %z : tensor<?x3xf32>
 }
 )mlir");
-  std::string log = tempDir() + "/bad.log";
-  std::string command = std::string(NEEDLEC_PATH) + " " + model + " -o " + tempDir() +
-                        "/bad.so 2>" + log;
-  int rc = std::system(command.c_str());
-  EXPECT_NE(rc, 0);
-  std::ifstream in(log);
-  std::string text((std::istreambuf_iterator<char>(in)), {});
+  std::string text;
+  EXPECT_NE(runNeedlec(model + " -o " + tempDir() + "/bad.so", text), 0);
   EXPECT_NE(text.find("bad.mlir:3:8: error: 'needle.add' op operand 'rhs' has shape [?, 4]"),
             std::string::npos)
       << text;

@@ -23,9 +23,7 @@ const std::string &twoDropoutsArtifact() {
 }
 
 Tensor readReference(const std::string &name) {
-  StatusOr<Tensor> tensor = readNpy(dropoutReference(name));
-  EXPECT_TRUE(tensor.ok()) << tensor.status().message();
-  return std::move(*tensor);
+  return readReferenceNpy("dropout/" + name);
 }
 
 Tensor trainOnce(Module &module, const Tensor &x) {
@@ -81,13 +79,9 @@ TEST(Dropout, CheckpointResumesTheStream) {
   Tensor third = (trainOnce(module, x), trainOnce(module, x));
 
   // A module created with another seed takes seed and step from the file.
-  LoadOptions options;
-  options.seed = 99;
-  options.checkpoint = checkpoint;
-  StatusOr<Module> resumed = Module::load(twoDropoutsArtifact(), options);
-  ASSERT_TRUE(resumed.ok()) << resumed.status().message();
-  EXPECT_TRUE(trainOnce(*resumed, x).bitwiseEquals(readReference("step1.npy")));
-  EXPECT_TRUE(trainOnce(*resumed, x).bitwiseEquals(third));
+  Module resumed = load(twoDropoutsArtifact(), /*seed=*/99, checkpoint);
+  EXPECT_TRUE(trainOnce(resumed, x).bitwiseEquals(readReference("step1.npy")));
+  EXPECT_TRUE(trainOnce(resumed, x).bitwiseEquals(third));
 }
 
 /// Kept values are scaled by 1 / (1 - p); the kept fraction is 1 - p within

@@ -36,18 +36,25 @@ inline std::string tempDir() {
   return dir.path;
 }
 
+/// Runs needlec with `arguments`; returns its exit status and its stderr in
+/// `log`.
+inline int runNeedlec(const std::string &arguments, std::string &log) {
+  static int runs = 0;
+  std::string logPath = tempDir() + "/needlec" + std::to_string(runs++) + ".log";
+  int rc = std::system((std::string(NEEDLEC_PATH) + " " + arguments + " 2>" + logPath).c_str());
+  std::ifstream in(logPath);
+  log.assign(std::istreambuf_iterator<char>(in), {});
+  return rc;
+}
+
 /// Runs needlec on `model` and returns the artifact path; fails the test on error.
 inline std::string compile(const std::string &model, const std::string &name,
                     const std::string &flags = "") {
   std::string output = tempDir() + "/" + name + ".so";
-  std::string command = std::string(NEEDLEC_PATH) + " " + model + " -o " + output +
-                        " " + flags + " 2>" + tempDir() + "/" + name + ".log";
-  int rc = std::system(command.c_str());
-  if (rc != 0) {
-    std::ifstream log(tempDir() + "/" + name + ".log");
-    std::string text((std::istreambuf_iterator<char>(log)), {});
-    ADD_FAILURE() << "needlec failed (" << rc << "): " << command << "\n" << text;
-  }
+  std::string arguments = model + " -o " + output + " " + flags;
+  std::string log;
+  if (int rc = runNeedlec(arguments, log))
+    ADD_FAILURE() << "needlec failed (" << rc << "): needlec " << arguments << "\n" << log;
   return output;
 }
 
@@ -65,15 +72,31 @@ inline std::string reference(const std::string &name) {
   return std::string(NEEDLE_SOURCE_DIR) + "/tests/reference/e2e/" + name;
 }
 
-inline Module load(const std::string &artifact, uint32_t seed = 0) {
+/// Loads `artifact` with variables from `seed`, or from `checkpoint` when it
+/// is given; fails the test and stops on error.
+inline Module load(const std::string &artifact, uint32_t seed = 0,
+                   const std::string &checkpoint = "") {
   LoadOptions options;
   options.seed = seed;
+  options.checkpoint = checkpoint;
   StatusOr<Module> module = Module::load(artifact, options);
   if (!module.ok()) {
     ADD_FAILURE() << module.status().message();
     std::abort();
   }
   return std::move(*module);
+}
+
+/// The .npy file at tests/reference/`path`; fails the test and stops when it
+/// cannot be read.
+inline Tensor readReferenceNpy(const std::string &path) {
+  StatusOr<Tensor> tensor =
+      readNpy(std::string(NEEDLE_SOURCE_DIR) + "/tests/reference/" + path);
+  if (!tensor.ok()) {
+    ADD_FAILURE() << tensor.status().message();
+    std::abort();
+  }
+  return std::move(*tensor);
 }
 
 inline Tensor rows(const Tensor &x, const std::vector<int64_t> &indices) {

@@ -12,13 +12,6 @@ using namespace needle::e2e;
 
 namespace {
 
-std::string runNeedlec(const std::string &arguments, int &rc) {
-  std::string log = tempDir() + "/needlec.log";
-  rc = std::system((std::string(NEEDLEC_PATH) + " " + arguments + " 2>" + log).c_str());
-  std::ifstream in(log);
-  return std::string((std::istreambuf_iterator<char>(in)), {});
-}
-
 Tensor randomTensor(Shape shape, uint32_t seed, double low, double high) {
   RandomState random(seed);
   Tensor tensor = *Tensor::zeros(DType::f32, shape);
@@ -53,17 +46,14 @@ TEST(Freeze, FoldedArtifactMatchesUnfrozenWithCheckpoint) {
   std::string frozen =
       compile(example("mlp_resnet.mlir"), "mlp_resnet_frozen", "--freeze=" + checkpoint);
 
-  LoadOptions options;
-  options.checkpoint = checkpoint;
-  StatusOr<Module> reference = Module::load(artifact, options);
-  ASSERT_TRUE(reference.ok()) << reference.status().message();
+  Module reference = load(artifact, 0, checkpoint);
   Module folded = load(frozen);
   EXPECT_TRUE(folded.variableNames().empty());
   EXPECT_EQ(folded.entryPointNames(), std::vector<std::string>{"infer"});
 
   for (int64_t batch : {1, 9, 64}) {
     Tensor x = randomTensor({batch, 784}, 1000 + uint32_t(batch), 0, 1);
-    auto expected = reference->call("infer", {x});
+    auto expected = reference.call("infer", {x});
     auto actual = folded.call("infer", {x});
     ASSERT_TRUE(expected.ok() && actual.ok());
     const Tensor &e = (*expected)[0], &a = (*actual)[0];
@@ -81,12 +71,12 @@ TEST(Freeze, FoldsEveryBatchNormThatFollowsALinear) {
   Module module = load(artifact, 1);
   std::string checkpoint = tempDir() + "/mlp_resnet_seed1.safetensors";
   ASSERT_TRUE(module.saveCheckpoint(checkpoint).ok());
-  int rc = 0;
-  std::string out = tempDir() + "/frozen.mlir";
-  std::string log = runNeedlec(example("mlp_resnet.mlir") + " --emit=needle --freeze=" +
-                                   checkpoint + " -o " + out,
-                               rc);
-  ASSERT_EQ(rc, 0) << log;
+  std::string out = tempDir() + "/frozen.mlir", log;
+  ASSERT_EQ(runNeedlec(example("mlp_resnet.mlir") + " --emit=needle --freeze=" +
+                           checkpoint + " -o " + out,
+                       log),
+            0)
+      << log;
   std::ifstream in(out);
   std::string text((std::istreambuf_iterator<char>(in)), {});
   EXPECT_EQ(text.find("batch_norm"), std::string::npos) << text;
@@ -100,11 +90,11 @@ TEST(Freeze, BadCheckpointsAreNamed) {
   other.tensors["unrelated"] = *Tensor::zeros(DType::f32, {2});
   std::string wrong = tempDir() + "/other.safetensors";
   ASSERT_TRUE(writeSafeTensors(wrong, other).ok());
-  int rc = 0;
-  std::string log = runNeedlec(example("batchnorm1d.mlir") + " --freeze=" + wrong +
-                                   " -o " + tempDir() + "/bad.so",
-                               rc);
-  EXPECT_NE(rc, 0);
+  std::string log;
+  EXPECT_NE(runNeedlec(example("batchnorm1d.mlir") + " --freeze=" + wrong + " -o " +
+                           tempDir() + "/bad.so",
+                       log),
+            0);
   EXPECT_NE(log.find("has no tensor '0.weight' to freeze the variable with"),
             std::string::npos)
       << log;
@@ -114,20 +104,20 @@ TEST(Freeze, BadCheckpointsAreNamed) {
   for (const char *name : {"0.weight", "0.bias", "0.running_mean", "0.running_var"})
     shaped.tensors[name] = *Tensor::zeros(DType::f32, {4});
   ASSERT_TRUE(writeSafeTensors(wrong, shaped).ok());
-  log = runNeedlec(example("batchnorm1d.mlir") + " --freeze=" + wrong + " -o " +
-                       tempDir() + "/bad.so",
-                   rc);
-  EXPECT_NE(rc, 0);
+  EXPECT_NE(runNeedlec(example("batchnorm1d.mlir") + " --freeze=" + wrong + " -o " +
+                           tempDir() + "/bad.so",
+                       log),
+            0);
   EXPECT_NE(log.find("holds '0.weight' as 'tensor<4xf32>' but the variable is "
                      "'tensor<3xf32>'"),
             std::string::npos)
       << log;
 
   // A training entry cannot be frozen.
-  log = runNeedlec(example("batchnorm1d.mlir") + " --entry=forward_train --freeze=" +
-                       wrong + " -o " + tempDir() + "/bad.so",
-                   rc);
-  EXPECT_NE(rc, 0);
+  EXPECT_NE(runNeedlec(example("batchnorm1d.mlir") + " --entry=forward_train --freeze=" +
+                           wrong + " -o " + tempDir() + "/bad.so",
+                       log),
+            0);
   EXPECT_NE(log.find("a frozen artifact is inference-only"), std::string::npos) << log;
 }
 
