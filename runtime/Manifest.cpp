@@ -148,6 +148,14 @@ StatusOr<std::vector<TensorSpec>> parseTensorSpecs(const JsonValue &entry,
   return specs;
 }
 
+/// `[a, b]` with two integers as (a, b); anything else as (-1, -1).
+std::pair<int64_t, int64_t> integerPair(const JsonValue &json) {
+  if (!json.isArray() || json.elements().size() != 2 || !json.elements()[0].isInteger() ||
+      !json.elements()[1].isInteger())
+    return {-1, -1};
+  return {json.elements()[0].asInt64(), json.elements()[1].asInt64()};
+}
+
 StatusOr<EntryPointSpec> parseEntryPoint(const JsonValue &json, size_t index,
                                          const Manifest &manifest) {
   EntryPointSpec entry;
@@ -182,11 +190,7 @@ StatusOr<EntryPointSpec> parseEntryPoint(const JsonValue &json, size_t index,
           return Status::error("'equal_dims' has a group that is not an array");
         auto &members = entry.equalDims.emplace_back();
         for (const JsonValue &member : group.elements()) {
-          bool valid = member.isArray() && member.elements().size() == 2 &&
-                       member.elements()[0].isInteger() &&
-                       member.elements()[1].isInteger();
-          int64_t input = valid ? member.elements()[0].asInt64() : -1;
-          int64_t dim = valid ? member.elements()[1].asInt64() : -1;
+          auto [input, dim] = integerPair(member);
           if (input < 0 || size_t(input) >= entry.inputs.size() || dim < 0 ||
               size_t(dim) >= entry.inputs[input].shape.size())
             return Status::error("'equal_dims' names no dim of an input");
@@ -198,10 +202,7 @@ StatusOr<EntryPointSpec> parseEntryPoint(const JsonValue &json, size_t index,
       if (!bounds->isArray())
         return Status::error("'label_bounds' is not an array");
       for (const JsonValue &bound : bounds->elements()) {
-        bool valid = bound.isArray() && bound.elements().size() == 2 &&
-                     bound.elements()[0].isInteger() && bound.elements()[1].isInteger();
-        int64_t input = valid ? bound.elements()[0].asInt64() : -1;
-        int64_t classes = valid ? bound.elements()[1].asInt64() : -1;
+        auto [input, classes] = integerPair(bound);
         if (input < 0 || size_t(input) >= entry.inputs.size() || classes < 0 ||
             (entry.inputs[input].dtype != DType::i32 &&
              entry.inputs[input].dtype != DType::i64))

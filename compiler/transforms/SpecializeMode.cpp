@@ -83,16 +83,12 @@ FailureOr<VariableOp> getOrDeclareCounter(ModuleOp module, StringRef name,
                             VariableKind::buffer, initializer);
 }
 
-/// Rewrites every dropout of `func` into x * dropout_mask(x, seed, step) with
-/// stream i for the i-th dropout in program order, and increments the step
-/// counter once on entry (masks use the value read before the increment).
-LogicalResult specialiseDropoutsForTraining(func::FuncOp func, VariableOp seedVariable,
-                                            VariableOp stepVariable) {
-  SmallVector<DropoutOp> dropouts;
-  func.walk([&](DropoutOp op) { dropouts.push_back(op); });
-  if (dropouts.empty())
-    return success();
-
+/// Rewrites `dropouts`, those of `func` in program order, into
+/// x * dropout_mask(x, seed, step) with stream i for the i-th, and increments
+/// the step counter once on entry (masks use the value read before the
+/// increment).
+void specialiseDropoutsForTraining(func::FuncOp func, ArrayRef<DropoutOp> dropouts,
+                                   VariableOp seedVariable, VariableOp stepVariable) {
   IRRewriter rewriter(func.getContext());
   Location loc = func.getLoc();
   rewriter.setInsertionPointToStart(&func.getBody().front());
@@ -104,13 +100,13 @@ LogicalResult specialiseDropoutsForTraining(func::FuncOp func, VariableOp seedVa
   Value next = arith::AddIOp::create(rewriter, loc, step, one);
   WriteOp::create(rewriter, loc, stepVariable.getSymName(), next);
 
-  for (auto [stream, op] : llvm::enumerate(dropouts)) {
+  for (auto [stream, dropout] : llvm::enumerate(dropouts)) {
+    DropoutOp op = dropout;
     rewriter.setInsertionPoint(op);
     Value mask = DropoutMaskOp::create(rewriter, op.getLoc(), op.getX(), seed, step,
                                        op.getPAttr(), rewriter.getI64IntegerAttr(stream));
     rewriter.replaceOpWithNewOp<MulOp>(op, op.getX(), mask);
   }
-  return success();
 }
 
 struct NeedleSpecialize : impl::NeedleSpecializeBase<NeedleSpecialize> {
@@ -161,7 +157,9 @@ struct NeedleSpecialize : impl::NeedleSpecializeBase<NeedleSpecialize> {
   }
 
   LogicalResult specialiseDropouts(func::FuncOp f) {
-    if (!f.walk([](DropoutOp) { return WalkResult::interrupt(); }).wasInterrupted())
+    SmallVector<DropoutOp> dropouts;
+    f.walk([&](DropoutOp op) { dropouts.push_back(op); });
+    if (dropouts.empty())
       return success();
     ModuleOp module = getOperation();
     MLIRContext *context = module.getContext();
@@ -171,7 +169,8 @@ struct NeedleSpecialize : impl::NeedleSpecializeBase<NeedleSpecialize> {
         getOrDeclareCounter(module, kStepVariable, ZerosAttr::get(context));
     if (failed(seed) || failed(step))
       return failure();
-    return specialiseDropoutsForTraining(f, *seed, *step);
+    specialiseDropoutsForTraining(f, dropouts, *seed, *step);
+    return success();
   }
 
   FrozenRewritePatternSet patterns;
