@@ -77,7 +77,7 @@ struct NeedleFreezeVariables : impl::NeedleFreezeVariablesBase<NeedleFreezeVaria
     }
 
     DenseMap<StringAttr, DenseElementsAttr> values;
-    for (VariableOp variable : llvm::make_early_inc_range(module.getOps<VariableOp>())) {
+    for (VariableOp variable : module.getOps<VariableOp>()) {
       FailureOr<DenseElementsAttr> value =
           getFrozenValue(variable, *checkpoint, checkpointPath);
       if (failed(value))

@@ -14,24 +14,14 @@ BatchNorm1d weight 1 and bias 0.
   mlp_loss.npy                                      the loss (f32, rank 0)
   mlp_grad_<variable>.npy                           d loss / d variable (f32)
 """
-import math
 import os
 
 import numpy as np
 import torch
 
+from gen_e2e import linear  # needle's Linear init from the seeded numpy stream
+
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "grad")
-
-
-def kaiming_uniform(fan_in, shape):
-    bound = math.sqrt(2.0) * math.sqrt(3.0 / fan_in)
-    return np.random.rand(*shape) * (2 * bound) - bound
-
-
-def linear(i, o):
-    w = kaiming_uniform(i, (i, o)).astype(np.float32)
-    b = kaiming_uniform(o, (o, 1)).astype(np.float32).reshape(1, o)
-    return w, b
 
 
 def main():
