@@ -105,7 +105,7 @@ LogicalResult compile(ModuleOp module, const CompileOptions &options,
     return module.emitError() << "cannot create a temporary file: " << ec.message();
   llvm::Error error = emitObject(**llvmModule, **machine, object);
   if (!error)
-    error = linkSharedLibrary(object, outputPath);
+    error = linkSharedLibrary(object, outputPath, usesOpenMP(**llvmModule));
   llvm::sys::fs::remove(object);
   if (error)
     return module.emitError() << llvm::toString(std::move(error));

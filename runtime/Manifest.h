@@ -16,6 +16,9 @@ namespace needle::runtime {
 
 inline constexpr int kManifestFormatVersion = 1;
 inline constexpr char kManifestSymbol[] = "needle_manifest_v1";
+/// `int32_t`, exported by artifacts with parallel loops: the number of threads
+/// they may use, set before each call.
+inline constexpr char kThreadCountSymbol[] = "needle_num_threads";
 /// A dim of this value in an entry point's shape is dynamic.
 inline constexpr int64_t kDynamicDim = -1;
 

@@ -4,7 +4,10 @@
 #include "runtime/Random.h"
 #include "runtime/SafeTensors.h"
 
+#include <algorithm>
+#include <cstdlib>
 #include <cstring>
+#include <thread>
 #include <dlfcn.h>
 #include <link.h>
 
@@ -20,6 +23,16 @@ std::string joinNames(const std::vector<std::string> &names) {
   for (const std::string &name : names)
     out += (out.empty() ? "" : ", ") + name;
   return out.empty() ? "none" : out;
+}
+
+int defaultThreads() {
+  if (const char *text = std::getenv("NEEDLE_NUM_THREADS")) {
+    char *end = nullptr;
+    long value = std::strtol(text, &end, 10);
+    if (end != text && *end == '\0' && value > 0 && value <= 4096)
+      return int(value);
+  }
+  return std::max(1u, std::thread::hardware_concurrency());
 }
 
 std::string dlErrorMessage() {
@@ -52,6 +65,8 @@ struct Module::Impl {
   Manifest manifest;
   std::vector<EntryFunction> functions; // parallel to manifest.entryPoints
   std::vector<Tensor> variables;        // parallel to manifest.variables
+  int32_t *threadCount = nullptr;       // the artifact's, when it has one
+  int threads = 1;
 
   ~Impl() {
     if (library)
@@ -109,6 +124,15 @@ StatusOr<Module> Module::load(const std::string &path, const LoadOptions &option
                            "', which the artifact does not export");
     impl->functions.push_back(reinterpret_cast<EntryFunction>(function));
   }
+  impl->threadCount = static_cast<int32_t *>(dlsym(impl->library, kThreadCountSymbol));
+  // libomp reads its settings at its first parallel region. Unbound, a new
+  // worker starts on the core of the thread that created it and stays there
+  // for hundreds of milliseconds while both spin, so every fork-join of that
+  // time costs a scheduler slice (~80 us instead of ~5 us). A setting the
+  // user made is kept.
+  if (impl->threadCount)
+    setenv("OMP_PROC_BIND", "spread", /*overwrite=*/0);
+  impl->threads = options.threads > 0 ? options.threads : defaultThreads();
   for (const VariableSpec &spec : impl->manifest.variables) {
     StatusOr<Tensor> storage = Tensor::zeros(spec.dtype, spec.shape);
     if (!storage.ok())
@@ -125,6 +149,12 @@ StatusOr<Module> Module::load(const std::string &path, const LoadOptions &option
 }
 
 const Manifest &Module::manifest() const { return impl_->manifest; }
+
+int Module::threads() const { return impl_->threads; }
+
+void Module::setThreads(int threads) {
+  impl_->threads = threads > 0 ? threads : defaultThreads();
+}
 
 std::vector<std::string> Module::entryPointNames() const {
   std::vector<std::string> names;
@@ -224,6 +254,9 @@ StatusOr<std::vector<Tensor>> Module::call(std::string_view name,
   for (MemRefDescriptor &descriptor : descriptors)
     args.push_back(descriptor.address());
 
+  // Set per call: modules loaded from the same file share the global.
+  if (impl_->threadCount)
+    *impl_->threadCount = impl_->threads;
   impl_->functions[entryIndex](args.data());
 
   OutputAdopter adopter(std::move(runtimeBuffers));

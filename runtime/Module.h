@@ -32,6 +32,9 @@ struct LoadOptions {
   uint32_t seed = 0;
   /// When set, variables come from this .safetensors checkpoint instead.
   std::string checkpoint;
+  /// Threads the compiled code may use for its large loops; 0 takes
+  /// NEEDLE_NUM_THREADS from the environment, else every hardware thread.
+  int threads = 0;
 };
 
 class Module {
@@ -46,6 +49,9 @@ public:
   ~Module();
 
   const Manifest &manifest() const;
+  /// Threads the compiled code may use (at least 1); see LoadOptions.
+  int threads() const;
+  void setThreads(int threads);
   std::vector<std::string> entryPointNames() const;
   /// In declaration order.
   std::vector<std::string> variableNames() const;

@@ -221,7 +221,13 @@ void memrefCopy(int64_t elemSize, UnrankedMemRef *src, UnrankedMemRef *dst) {
 }
 )c";
 
-llvm::Error linkSharedLibrary(StringRef object, StringRef output) {
+bool usesOpenMP(const llvm::Module &module) {
+  return llvm::any_of(module.functions(), [](const llvm::Function &function) {
+    return function.isDeclaration() && function.getName().starts_with("__kmpc_");
+  });
+}
+
+llvm::Error linkSharedLibrary(StringRef object, StringRef output, bool openmp) {
   // clang drives lld with the right crt files and libraries for this host.
   std::string clang = NEEDLE_LLVM_TOOLS_DIR "/clang";
   std::string temp = (output + ".tmp." + llvm::Twine(llvm::sys::Process::getProcessId())).str();
@@ -237,6 +243,9 @@ llvm::Error linkSharedLibrary(StringRef object, StringRef output) {
   auto removeSupport = [&] { llvm::sys::fs::remove(support); };
   SmallVector<StringRef> argv = {clang, "-shared", "-fuse-ld=lld", "-O2", "-fPIC",
                                  "-o", temp, object, support, "-lm"};
+  // LLVM's OpenMP runtime, whose ABI (__kmpc_*) the parallel regions call.
+  if (openmp)
+    argv.append({"-L" NEEDLE_LLVM_LIB_DIR, "-lomp"});
   std::string message;
   int rc = llvm::sys::ExecuteAndWait(clang, argv, std::nullopt, {}, 0, 0, &message);
   removeSupport();

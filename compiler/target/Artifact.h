@@ -44,9 +44,14 @@ buildLLVMModule(mlir::ModuleOp module, llvm::LLVMContext &context,
 llvm::Error emitObject(llvm::Module &module, llvm::TargetMachine &machine,
                        llvm::StringRef path);
 
+/// Whether `module` calls the OpenMP runtime (libomp), which the shared
+/// library must then link.
+bool usesOpenMP(const llvm::Module &module);
+
 /// Links an object into a shared library at `output`, atomically: a failed
 /// link leaves any existing `output` untouched.
-llvm::Error linkSharedLibrary(llvm::StringRef object, llvm::StringRef output);
+llvm::Error linkSharedLibrary(llvm::StringRef object, llvm::StringRef output,
+                              bool openmp);
 
 } // namespace needle
 

@@ -203,6 +203,30 @@ def NeedleForwardCopiedBuffers
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
+def NeedleParallelizeLoops : Pass<"needle-parallelize-loops", "::mlir::ModuleOp"> {
+  let summary = "Split large linalg generics on buffers across threads with OpenMP";
+  let description = [{
+    Each `linalg.generic` on memrefs whose iteration space has at least
+    `min-elements` points (tested at run time when sizes are dynamic) is
+    split along its outermost parallel loop that every output is indexed by
+    and every operand reads through a plain dimension (or not at all). The
+    split runs in `omp.parallel num_threads(n) { omp.wsloop }` over n
+    contiguous ranges, one per thread, each a copy of the generic on
+    subviews; ranges along the innermost loop are whole 16-element vectors.
+    n is read from the public global `needle_num_threads`, which the runtime
+    sets; with n = 1 or a small iteration space the original generic runs.
+  }];
+  let options = [
+    Option<"minElements", "min-elements", "int64_t", /*default=*/"65536",
+           "the smallest iteration space worth a fork-join">,
+  ];
+  let dependentDialects = ["::mlir::affine::AffineDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::omp::OpenMPDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
 def NeedleContractionLoopOrder : Pass<"needle-contraction-loop-order", "::mlir::func::FuncOp"> {
   let summary = "Put the reduction loop of matmuls outside the innermost parallel loop";
   let description = [{

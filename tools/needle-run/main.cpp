@@ -3,7 +3,7 @@
 //   needle-run MODEL.so --function=infer --input=@x.npy [--input=...]
 //       [--output=@y.npy] [--seed=N] [--checkpoint=IN.safetensors]
 //       [--save-checkpoint=OUT.safetensors] [--repeat=N] [--list]
-//       [--set NAME=VALUE] [--device=cpu]
+//       [--set NAME=VALUE] [--device=cpu] [--threads=N]
 //
 // A thin main: flags here, everything else in the runtime library. Exit 0 on
 // success; otherwise one line "needle-run: error: ..." and a non-zero code.
@@ -25,7 +25,7 @@ constexpr char kUsage[] =
     "--input=2x3xf32=1 2 3 4 5 6]... [--output=@Y.npy]... [--seed=N]\n"
     "                  [--checkpoint=IN.safetensors] "
     "[--save-checkpoint=OUT.safetensors] [--repeat=N]\n"
-    "                  [--set NAME=VALUE]... [--device=cpu] [--list]\n";
+    "                  [--set NAME=VALUE]... [--device=cpu] [--threads=N] [--list]\n";
 
 struct Flags {
   std::string model;
@@ -69,6 +69,10 @@ std::string parseFlags(int argc, char **argv, Flags &flags) {
         return "--seed needs an integer in [0, 4294967295], got '" +
                std::string(v) + "'";
       flags.load.seed = uint32_t(number);
+    } else if (const char *v = value("--threads")) {
+      if (!parseUnsigned(v, 4096, number) || number == 0)
+        return "--threads needs an integer in [1, 4096], got '" + std::string(v) + "'";
+      flags.load.threads = int(number);
     } else if (const char *v = value("--checkpoint")) {
       flags.load.checkpoint = v;
     } else if (const char *v = value("--save-checkpoint")) {

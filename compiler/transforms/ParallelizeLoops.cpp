@@ -1,0 +1,250 @@
+//===- ParallelizeLoops.cpp - large loop nests across threads (OpenMP) ----===//
+//
+// Memory-bound element-wise passes and per-feature reductions are most of a
+// BatchNorm or a large batch's non-matmul time; one core cannot draw the
+// memory bandwidth two can. Each large enough generic on buffers is split
+// along one parallel loop into one contiguous range per thread, run by an
+// OpenMP parallel region (libomp's thread pool); small ones stay serial,
+// since a fork-join costs a few microseconds.
+//
+//===----------------------------------------------------------------------===//
+#include "compiler/transforms/Passes.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/OpenMP/OpenMPDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/SymbolTable.h"
+
+#include <numeric>
+
+namespace mlir::needle {
+#define GEN_PASS_DEF_NEEDLEPARALLELIZELOOPS
+#include "compiler/transforms/Passes.h.inc"
+
+namespace {
+
+/// Split ranges along a generic's innermost (contiguous) loop are multiples
+/// of this many elements: one 64-byte cache line of f32, one AVX-512 vector.
+constexpr int64_t kInnerAlignment = 16;
+
+/// Where to split a generic: along `loop`, at multiples of `alignment`.
+struct Split {
+  unsigned loop;
+  int64_t alignment;
+};
+
+/// How an indexing-map result reads `loop`: 1 for the plain dim, K for
+/// `dim floordiv K`, 0 when it does not involve the loop, -1 otherwise.
+int64_t getBlocking(AffineExpr result, unsigned loop) {
+  if (auto dim = dyn_cast<AffineDimExpr>(result))
+    return dim.getPosition() == loop ? 1 : 0;
+  if (!result.isFunctionOfDim(loop))
+    return 0;
+  auto floorDiv = dyn_cast<AffineBinaryOpExpr>(result);
+  if (!floorDiv || floorDiv.getKind() != AffineExprKind::FloorDiv)
+    return -1;
+  auto dim = dyn_cast<AffineDimExpr>(floorDiv.getLHS());
+  auto divisor = dyn_cast<AffineConstantExpr>(floorDiv.getRHS());
+  if (!dim || dim.getPosition() != loop || !divisor || divisor.getValue() <= 1)
+    return -1;
+  return divisor.getValue();
+}
+
+/// The loop to split, the outermost whose ranges run independently: each
+/// operand reads it through at most one result, which is the loop itself or
+/// `loop floordiv K` (other results must not involve it), and every output
+/// is indexed by it, so threads write disjoint elements. A parallel loop is
+/// indexed plainly; a reduction loop may be split only when every output
+/// reads it as `loop floordiv K` (per-block partial results) for one K, at
+/// multiples of K, which keeps each block's sum in one thread and in order.
+std::optional<Split> findSplit(linalg::GenericOp op) {
+  for (auto [loop, iterator] : llvm::enumerate(op.getIteratorTypesArray())) {
+    bool reduction = iterator == utils::IteratorType::reduction;
+    int64_t block = 0; // the K every output reads a reduction through
+    bool splittable = true;
+    for (OpOperand &operand : op->getOpOperands()) {
+      SmallVector<int64_t> uses;
+      for (AffineExpr result : op.getMatchingIndexingMap(&operand).getResults())
+        if (int64_t blocking = getBlocking(result, loop))
+          uses.push_back(blocking);
+      if (uses.size() > 1 || llvm::is_contained(uses, -1))
+        splittable = false;
+      else if (!op.isDpsInit(&operand))
+        continue;
+      else if (uses.empty() || (!reduction && uses[0] != 1) ||
+               (reduction && (uses[0] == 1 || (block && uses[0] != block))))
+        splittable = false;
+      else
+        block = uses[0];
+    }
+    if (!splittable)
+      continue;
+    // Ranges along the innermost (contiguous) loop are whole vectors.
+    int64_t alignment = reduction ? block : 1;
+    if (loop + 1 == op.getNumLoops())
+      alignment = std::lcm(alignment, kInnerAlignment);
+    return Split{unsigned(loop), alignment};
+  }
+  return std::nullopt;
+}
+
+/// The `needle_num_threads` global the runtime sets before each call: the
+/// number of threads the compiled code may use.
+memref::GlobalOp getOrCreateThreadCount(ModuleOp module) {
+  if (auto global = module.lookupSymbol<memref::GlobalOp>(kThreadCountSymbol))
+    return global;
+  OpBuilder b = OpBuilder::atBlockBegin(module.getBody());
+  auto type = MemRefType::get({}, b.getI32Type());
+  return memref::GlobalOp::create(
+      b, module.getLoc(), kThreadCountSymbol, b.getStringAttr("public"), type,
+      DenseElementsAttr::get(RankedTensorType::get({}, b.getI32Type()), int32_t(1)),
+      /*constant=*/false, /*alignment=*/nullptr);
+}
+
+struct ParallelizeLoopsPass
+    : impl::NeedleParallelizeLoopsBase<ParallelizeLoopsPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SmallVector<std::pair<linalg::GenericOp, Split>> candidates;
+    module.walk([&](linalg::GenericOp op) {
+      if (!op.hasPureBufferSemantics() || op->getParentOfType<omp::ParallelOp>())
+        return;
+      if (std::optional<Split> split = findSplit(op))
+        candidates.push_back({op, *split});
+    });
+    memref::GlobalOp threadCount;
+    for (auto [op, split] : candidates) {
+      if (!threadCount)
+        threadCount = getOrCreateThreadCount(module);
+      parallelize(op, split, threadCount);
+    }
+    // A module that splits nothing reads no thread count (and does not link
+    // the OpenMP runtime).
+    if (threadCount && threadCount.getSymbolUses(module)->empty())
+      threadCount.erase();
+  }
+
+  /// Splits `op` along `loop` when its iteration space has at least
+  /// `minElements` points, into `scf.if (threads > 1 && work large) {
+  /// omp.parallel { wsloop over thread ranges } } else { op }`. Static
+  /// iteration spaces decide the size test at compile time.
+  void parallelize(linalg::GenericOp op, Split split, memref::GlobalOp threadCount) {
+    unsigned loop = split.loop;
+    SmallVector<int64_t> staticRanges = op.getStaticLoopRanges();
+    if (!llvm::is_contained(staticRanges, ShapedType::kDynamic) &&
+        llvm::product_of(staticRanges) < minElements)
+      return;
+    OpBuilder b(op);
+    Location loc = op.getLoc();
+    SmallVector<Range, 4> ranges =
+        cast<linalg::LinalgOp>(op.getOperation()).createLoopRanges(b, loc);
+    int64_t staticWork = 1;
+    Value dynamicWork;
+    for (Range range : ranges) {
+      if (std::optional<int64_t> constant = getConstantIntValue(range.size)) {
+        staticWork *= *constant;
+      } else {
+        Value size = getValueOrCreateConstantIndexOp(b, loc, range.size);
+        dynamicWork = dynamicWork ? arith::MulIOp::create(b, loc, dynamicWork, size)
+                                  : size;
+      }
+    }
+
+    Value global = memref::GetGlobalOp::create(b, loc, threadCount.getType(),
+                                               threadCount.getSymName());
+    Value threads32 = memref::LoadOp::create(b, loc, global, ValueRange{});
+    Value threads =
+        arith::IndexCastOp::create(b, loc, b.getIndexType(), threads32);
+    Value one = arith::ConstantIndexOp::create(b, loc, 1);
+    Value parallel =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, threads, one);
+    if (dynamicWork) {
+      Value work = arith::MulIOp::create(
+          b, loc, dynamicWork, arith::ConstantIndexOp::create(b, loc, staticWork));
+      Value large = arith::CmpIOp::create(
+          b, loc, arith::CmpIPredicate::sge, work,
+          arith::ConstantIndexOp::create(b, loc, minElements));
+      parallel = arith::AndIOp::create(b, loc, parallel, large);
+    }
+    auto ifOp = scf::IfOp::create(b, loc, parallel, /*withElseRegion=*/true);
+    op->moveBefore(ifOp.elseBlock()->getTerminator());
+
+    // Thread t runs [t * chunk, min((t + 1) * chunk, size)), chunk = size /
+    // threads rounded up to the split's alignment.
+    b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
+    Value size = getValueOrCreateConstantIndexOp(b, loc, ranges[loop].size);
+    AffineExpr s0 = b.getAffineSymbolExpr(0), s1 = b.getAffineSymbolExpr(1);
+    AffineExpr chunkExpr =
+        s0.ceilDiv(s1).ceilDiv(split.alignment) * split.alignment;
+    Value chunk = affine::makeComposedAffineApply(b, loc, chunkExpr, {size, threads});
+
+    omp::ParallelOperands clauses;
+    clauses.numThreads = threads32;
+    // Bound threads: an unbound worker starts on its creator's core, and
+    // the scheduler takes hundreds of milliseconds to move it, during which
+    // every fork-join waits for a shared core (80 us instead of 5 us).
+    clauses.procBindKind =
+        omp::ClauseProcBindKindAttr::get(b.getContext(), omp::ClauseProcBindKind::Spread);
+    auto region = omp::ParallelOp::create(b, loc, clauses);
+    b.createBlock(&region.getRegion());
+    omp::TerminatorOp::create(b, loc);
+    b.setInsertionPointToStart(&region.getRegion().front());
+    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+    auto wsloop = omp::WsloopOp::create(b, loc, omp::WsloopOperands{});
+    b.createBlock(&wsloop.getRegion());
+    auto nest = omp::LoopNestOp::create(b, loc, /*collapse_num_loops=*/1,
+                                        ValueRange{zero}, ValueRange{threads},
+                                        ValueRange{one}, /*loop_inclusive=*/false,
+                                        /*tile_sizes=*/nullptr);
+    Block *body = b.createBlock(&nest.getRegion(), {}, {b.getIndexType()}, {loc});
+    b.setInsertionPointToStart(body);
+    Value thread = body->getArgument(0);
+    AffineExpr d0 = b.getAffineDimExpr(0);
+    Value begin = affine::makeComposedAffineApply(b, loc, d0 * s0, {thread, chunk});
+    // min(chunk, size - begin), and 0 for the threads past the end.
+    Value length = arith::MaxSIOp::create(
+        b, loc,
+        arith::MinSIOp::create(b, loc, chunk, arith::SubIOp::create(b, loc, size, begin)),
+        zero);
+
+    SmallVector<Value> operands;
+    for (OpOperand &operand : op->getOpOperands()) {
+      ArrayRef<AffineExpr> results = op.getMatchingIndexingMap(&operand).getResults();
+      auto position = llvm::find_if(
+          results, [&](AffineExpr result) { return getBlocking(result, loop) > 0; });
+      if (position == results.end()) {
+        operands.push_back(operand.get());
+        continue;
+      }
+      // Blocks [begin / K, ceil((begin + length) / K)): begin is a multiple of K.
+      int64_t dim = position - results.begin();
+      int64_t blocking = getBlocking(*position, loop);
+      auto type = cast<MemRefType>(operand.get().getType());
+      SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
+      SmallVector<OpFoldResult> sizes;
+      for (int64_t i = 0; i < type.getRank(); ++i)
+        sizes.push_back(i == dim ? OpFoldResult(length)
+                                 : memref::getMixedSize(b, loc, operand.get(), i));
+      SmallVector<OpFoldResult> strides(type.getRank(), b.getIndexAttr(1));
+      offsets[dim] = begin;
+      if (blocking > 1) {
+        offsets[dim] = affine::makeComposedFoldedAffineApply(
+            b, loc, s0.floorDiv(blocking), {offsets[dim]});
+        sizes[dim] = affine::makeComposedFoldedAffineApply(b, loc, s0.ceilDiv(blocking),
+                                                           {sizes[dim]});
+      }
+      operands.push_back(
+          memref::SubViewOp::create(b, loc, operand.get(), offsets, sizes, strides));
+    }
+    Operation *part = b.clone(*op);
+    part->setOperands(operands);
+    omp::YieldOp::create(b, loc);
+  }
+};
+
+} // namespace
+} // namespace mlir::needle

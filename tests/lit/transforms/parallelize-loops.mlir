@@ -1,0 +1,151 @@
+// RUN: needle-opt %s --split-input-file --needle-parallelize-loops | FileCheck %s
+// RUN: needle-opt %s --split-input-file --needle-parallelize-loops=min-elements=10000000 \
+// RUN:   | FileCheck %s --check-prefix=LARGE
+
+#rows = affine_map<(i, c) -> (i, c)>
+#feature = affine_map<(i, c) -> (c)>
+
+// An element-wise generic with a dynamic batch: rows are split into one
+// contiguous range per thread when the runtime thread count is above one and
+// the iteration space is large enough; otherwise the original generic runs.
+// CHECK:       memref.global "public" @needle_num_threads : memref<i32> = dense<1>
+// CHECK-LABEL: func.func @elementwise
+// CHECK-SAME:    (%[[X:.*]]: memref<?x512xf32>, %[[S:.*]]: memref<512xf32>, %[[Y:.*]]: memref<?x512xf32>)
+// CHECK:         %[[GLOBAL:.*]] = memref.get_global @needle_num_threads
+// CHECK:         %[[N32:.*]] = memref.load %[[GLOBAL]][]
+// CHECK:         %[[N:.*]] = arith.index_cast %[[N32]]
+// CHECK:         %[[MANY:.*]] = arith.cmpi sgt, %[[N]], %c1
+// CHECK:         %[[WORK:.*]] = arith.muli %{{.*}}, %c512
+// CHECK:         %[[BIG:.*]] = arith.cmpi sge, %[[WORK]], %c65536
+// CHECK:         %[[GO:.*]] = arith.andi %[[MANY]], %[[BIG]]
+// CHECK:         scf.if %[[GO]] {
+// CHECK:           %[[CHUNK:.*]] = affine.apply #{{.*}}()[%[[ROWS:.*]], %[[N]]]
+// CHECK:           omp.parallel num_threads(%[[N32]] : i32) proc_bind(spread) {
+// CHECK:             omp.wsloop {
+// CHECK-NEXT:          omp.loop_nest (%[[T:.*]]) : index = (%c0{{.*}}) to (%[[N]]) step (%c1)
+// CHECK:                 %[[BEGIN:.*]] = affine.apply #{{.*}}(%[[T]])[%[[ROWS]], %[[N]]]
+// CHECK:                 %[[REST:.*]] = arith.subi %[[ROWS]], %[[BEGIN]]
+// CHECK:                 %[[MIN:.*]] = arith.minsi %[[CHUNK]], %[[REST]]
+// CHECK:                 %[[LEN:.*]] = arith.maxsi %[[MIN]], %c0
+// CHECK:                 %[[XPART:.*]] = memref.subview %[[X]][%[[BEGIN]], 0] [%[[LEN]], 512] [1, 1]
+// CHECK:                 %[[YPART:.*]] = memref.subview %[[Y]][%[[BEGIN]], 0] [%[[LEN]], 512] [1, 1]
+// CHECK:                 linalg.generic {{.*}} ins(%[[XPART]], %[[S]] : {{.*}}) outs(%[[YPART]] :
+// CHECK:                 omp.yield
+// CHECK:           omp.terminator
+// CHECK:         } else {
+// CHECK:           linalg.generic {{.*}} ins(%[[X]], %[[S]] : {{.*}}) outs(%[[Y]] :
+// LARGE-LABEL: func.func @elementwise
+// LARGE:         arith.cmpi sge, %{{.*}}, %c10000000
+func.func @elementwise(%x: memref<?x512xf32>, %s: memref<512xf32>, %y: memref<?x512xf32>) {
+  linalg.generic {indexing_maps = [#rows, #feature, #rows],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%x, %s : memref<?x512xf32>, memref<512xf32>) outs(%y : memref<?x512xf32>) {
+  ^bb0(%a: f32, %b: f32, %out: f32):
+    %r = arith.mulf %a, %b : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+
+// -----
+
+// Static iteration spaces decide at compile time: a small one stays serial
+// and the module gets no thread count; a large one tests only the threads.
+// CHECK-NOT:   memref.global
+// CHECK-LABEL: func.func @small
+// CHECK-NOT:     omp.parallel
+// LARGE-LABEL: func.func @small
+// LARGE-NOT:     omp.parallel
+func.func @small(%x: memref<16x512xf32>, %y: memref<16x512xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(i, c) -> (i, c)>, affine_map<(i, c) -> (i, c)>],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%x : memref<16x512xf32>) outs(%y : memref<16x512xf32>) {
+  ^bb0(%a: f32, %out: f32):
+    %r = arith.negf %a : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+
+// -----
+
+// A column reduction is split along its parallel innermost loop, in whole
+// 16-element vectors: (1000 / n) rounded up to a multiple of 16.
+// CHECK-DAG:   #[[COLUMNS:.*]] = affine_map<()[s0] -> (((1000 ceildiv s0) ceildiv 16) * 16)>
+// CHECK-LABEL: func.func @column_sums
+// CHECK:         %[[MANY:.*]] = arith.cmpi sgt
+// CHECK-NEXT:    scf.if %[[MANY]] {
+// CHECK:           affine.apply #[[COLUMNS]]()
+// CHECK:           omp.parallel
+// CHECK:             memref.subview %arg0[0, %{{.*}}] [4096, %{{.*}}] [1, 1]
+// CHECK:             memref.subview %arg1[%{{.*}}] [%{{.*}}] [1]
+// CHECK:             iterator_types = ["reduction", "parallel"]
+// LARGE-LABEL: func.func @column_sums
+// LARGE-NOT:     omp.parallel
+func.func @column_sums(%x: memref<4096x1000xf32>, %sums: memref<1000xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(i, c) -> (i, c)>, affine_map<(i, c) -> (c)>],
+                  iterator_types = ["reduction", "parallel"]}
+      ins(%x : memref<4096x1000xf32>) outs(%sums : memref<1000xf32>) {
+  ^bb0(%a: f32, %acc: f32):
+    %r = arith.addf %acc, %a : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+
+// -----
+
+// A reduction into per-block partial sums (BatchNorm's statistics sweep) is
+// split along the reduction, at multiples of the block: each block is summed
+// by one thread, in order. Operands read per block get block subviews.
+// CHECK-DAG:   #[[ROWS:.*]] = affine_map<()[s0, s1] -> (((s0 ceildiv s1) ceildiv 128) * 128)>
+// CHECK-DAG:   #[[FIRST:.*]] = affine_map<(d0)[s0, s1] -> ((d0 * (((s0 ceildiv s1) ceildiv 128) * 128)) floordiv 128)>
+// CHECK-DAG:   #[[COUNT:.*]] = affine_map<()[s0] -> (s0 ceildiv 128)>
+// CHECK-LABEL: func.func @block_partials
+// LARGE-LABEL: func.func @block_partials
+// CHECK:         affine.apply #[[ROWS]]()
+// CHECK:         omp.parallel
+// CHECK:           omp.loop_nest (%[[T:.*]]) :
+// CHECK:           %[[BEGIN:.*]] = affine.apply
+// CHECK:           %[[LEN:.*]] = arith.maxsi
+// CHECK:           memref.subview %arg0[%[[BEGIN]], 0] [%[[LEN]], 256] [1, 1]
+// CHECK:           %[[B0:.*]] = affine.apply #[[FIRST]](%[[T]])
+// CHECK:           %[[BN:.*]] = affine.apply #[[COUNT]]()[%[[LEN]]]
+// CHECK:           memref.subview %arg1[%[[B0]], 0] [%[[BN]], 256] [1, 1]
+// CHECK:           iterator_types = ["reduction", "parallel"]
+func.func @block_partials(%x: memref<?x256xf32>, %partials: memref<?x256xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(i, c) -> (i, c)>,
+                                   affine_map<(i, c) -> (i floordiv 128, c)>],
+                  iterator_types = ["reduction", "parallel"]}
+      ins(%x : memref<?x256xf32>) outs(%partials : memref<?x256xf32>) {
+  ^bb0(%a: f32, %acc: f32):
+    %r = arith.addf %acc, %a : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+
+// -----
+
+// Nothing to split: a full reduction into one element, and a generic on
+// tensors.
+// CHECK-LABEL: func.func @unsplittable
+// CHECK-NOT:     omp.parallel
+func.func @unsplittable(%x: memref<1024x1024xf32>, %total: memref<f32>,
+                        %t: tensor<1024x1024xf32>) -> tensor<1024x1024xf32> {
+  linalg.generic {indexing_maps = [affine_map<(i, c) -> (i, c)>, affine_map<(i, c) -> ()>],
+                  iterator_types = ["reduction", "reduction"]}
+      ins(%x : memref<1024x1024xf32>) outs(%total : memref<f32>) {
+  ^bb0(%a: f32, %acc: f32):
+    %r = arith.addf %acc, %a : f32
+    linalg.yield %r : f32
+  }
+  %n = linalg.generic {indexing_maps = [affine_map<(i, c) -> (i, c)>, affine_map<(i, c) -> (i, c)>],
+                       iterator_types = ["parallel", "parallel"]}
+      ins(%t : tensor<1024x1024xf32>) outs(%t : tensor<1024x1024xf32>) {
+  ^bb0(%a: f32, %out: f32):
+    %r = arith.negf %a : f32
+    linalg.yield %r : f32
+  } -> tensor<1024x1024xf32>
+  return %n : tensor<1024x1024xf32>
+}

@@ -1,0 +1,204 @@
+// Loops split across threads (needle-parallelize-loops): the same artifact
+// run on 1, 2, 3 and 8 threads gives identical bits (each thread owns whole
+// output elements and sums them in the serial order), and the results match
+// a float64 computation here. Sizes straddle the split's thresholds: too
+// small to split, ranges shorter than a block, threads with nothing to do.
+#include "E2ESupport.h"
+
+#include <cstring>
+#include <dlfcn.h>
+#include <random>
+
+namespace needle::e2e {
+namespace {
+
+constexpr int kThreadCounts[] = {1, 2, 3, 8};
+
+/// BatchNorm1d(`features`), mode-agnostic (forward_train and infer), with
+/// weight 1 + c / features and bias c / 10 so that the affine map matters.
+std::string batchNormModel(int features) {
+  std::string text = R"mlir(
+needle.variable parameter @weight : tensor<Cxf32> = #needle.ones
+needle.variable parameter @bias : tensor<Cxf32> = #needle.zeros
+needle.variable buffer @running_mean : tensor<Cxf32> = #needle.zeros
+needle.variable buffer @running_var : tensor<Cxf32> = #needle.ones
+func.func @forward(%x: tensor<?xCxf32>) -> tensor<?xCxf32> {
+  %w = needle.read @weight : tensor<Cxf32>
+  %b = needle.read @bias : tensor<Cxf32>
+  %m = needle.read @running_mean : tensor<Cxf32>
+  %v = needle.read @running_var : tensor<Cxf32>
+  %y = needle.batch_norm %x, %w, %b, %m, %v : tensor<?xCxf32>, tensor<Cxf32>
+  return %y : tensor<?xCxf32>
+}
+)mlir";
+  for (size_t at; (at = text.find("xCxf32")) != std::string::npos;)
+    text.replace(at, 6, "x" + std::to_string(features) + "xf32");
+  for (size_t at; (at = text.find("<Cxf32>")) != std::string::npos;)
+    text.replace(at, 7, "<" + std::to_string(features) + "xf32>");
+  return text;
+}
+
+/// Column sums of an (N, C) input: a reduction split along its columns.
+std::string columnSumModel(int features) {
+  std::string c = std::to_string(features);
+  return "func.func @forward(%x: tensor<?x" + c + "xf32>) -> tensor<" + c +
+         "xf32> {\n  %s = needle.summation %x axes [0] : tensor<?x" + c +
+         "xf32> -> tensor<" + c + "xf32>\n  return %s : tensor<" + c + "xf32>\n}\n";
+}
+
+std::vector<float> randomValues(int64_t count, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> normal(3.0f, 2.0f);
+  std::vector<float> values(count);
+  for (float &v : values)
+    v = normal(rng);
+  return values;
+}
+
+std::vector<Tensor> call(Module &module, const std::string &entry, const Tensor &x) {
+  auto out = module.call(entry, {x});
+  if (!out.ok()) {
+    ADD_FAILURE() << out.status().message();
+    return {};
+  }
+  return std::move(*out);
+}
+
+/// Whether the artifact has split loops: it then exports the thread count.
+bool splitsLoops(const std::string &artifact) {
+  void *library = dlopen(artifact.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!library)
+    return false;
+  bool found = dlsym(library, "needle_num_threads") != nullptr;
+  dlclose(library);
+  return found;
+}
+
+void expectIdentical(const Tensor &actual, const Tensor &expected, const std::string &what) {
+  ASSERT_EQ(actual.shape(), expected.shape()) << what;
+  EXPECT_EQ(std::memcmp(actual.data(), expected.data(), actual.byteSize()), 0)
+      << what << " differs from the one-thread run";
+}
+
+TEST(Parallel, BatchNormMatchesOneThreadAndFloat64) {
+  const int features = 256;
+  std::string artifact = compile(writeModel("parallel_bn", batchNormModel(features)),
+                                 "parallel_bn", "--entry=forward_train --entry=infer");
+  ASSERT_TRUE(splitsLoops(artifact));
+  std::vector<float> weight(features), bias(features);
+  for (int c = 0; c < features; ++c) {
+    weight[c] = 1.0f + float(c) / features;
+    bias[c] = float(c) / 10;
+  }
+  // 255 rows: no split (below 65536 elements); 1030: the statistics split
+  // into 256 + 1 sweep rows; 4099: 8 blocks of 128 sweep rows.
+  for (int64_t n : {255, 1030, 4099}) {
+    SCOPED_TRACE("batch of " + std::to_string(n));
+    std::vector<float> values = randomValues(n * features, uint32_t(n));
+    Tensor x = *Tensor::fromValues<float>({n, features}, values);
+    std::vector<Tensor> first; // one thread: y, running mean, running var, infer y
+    for (int threads : kThreadCounts) {
+      SCOPED_TRACE(std::to_string(threads) + " threads");
+      Module module = load(artifact);
+      module.setThreads(threads);
+      ASSERT_EQ(module.threads(), threads);
+      ASSERT_TRUE(module.setVariable("weight", *Tensor::fromValues<float>({features}, weight)).ok());
+      ASSERT_TRUE(module.setVariable("bias", *Tensor::fromValues<float>({features}, bias)).ok());
+      std::vector<Tensor> results = call(module, "forward_train", x);
+      ASSERT_EQ(results.size(), 1u);
+      results.push_back(*module.variable("running_mean"));
+      results.push_back(*module.variable("running_var"));
+      results.push_back(call(module, "infer", x).at(0));
+      if (first.empty()) {
+        first = std::move(results);
+        continue;
+      }
+      const char *names[] = {"training y", "running mean", "running var", "inference y"};
+      for (size_t i = 0; i < results.size(); ++i)
+        expectIdentical(results[i], first[i], names[i]);
+    }
+
+    // float64: y = w (x - mean) / sqrt(var + eps) + b; running statistics
+    // after one step; inference with them.
+    const float *y = first[0].dataAs<float>(), *inferred = first[3].dataAs<float>();
+    for (int c = 0; c < features; ++c) {
+      double mean = 0, var = 0;
+      for (int64_t i = 0; i < n; ++i)
+        mean += values[i * features + c];
+      mean /= double(n);
+      for (int64_t i = 0; i < n; ++i)
+        var += (values[i * features + c] - mean) * (values[i * features + c] - mean);
+      var /= double(n);
+      double runningMean = 0.1 * mean, runningVar = 0.9 + 0.1 * var;
+      EXPECT_NEAR(first[1].dataAs<float>()[c], runningMean, 1e-5 * (1 + std::fabs(runningMean)));
+      EXPECT_NEAR(first[2].dataAs<float>()[c], runningVar, 1e-5 * runningVar);
+      for (int64_t i = 0; i < n; i += 7) {
+        double xv = values[i * features + c];
+        double trained = weight[c] * (xv - mean) / std::sqrt(var + 1e-5) + bias[c];
+        double eval = weight[c] * (xv - runningMean) / std::sqrt(runningVar + 1e-5) + bias[c];
+        ASSERT_NEAR(y[i * features + c], trained, 1e-4 * (1 + std::fabs(trained)))
+            << "training y[" << i << ", " << c << "]";
+        ASSERT_NEAR(inferred[i * features + c], eval, 1e-4 * (1 + std::fabs(eval)))
+            << "inference y[" << i << ", " << c << "]";
+      }
+    }
+  }
+}
+
+TEST(Parallel, ColumnSumsMatchOneThreadAndFloat64) {
+  // 40 columns: threads get 16, 16 and 8 columns (whole 16-wide vectors),
+  // or nothing.
+  const int features = 40;
+  const int64_t n = 5000;
+  std::string artifact = compile(writeModel("parallel_sums", columnSumModel(features)),
+                                 "parallel_sums", "--entry=infer");
+  ASSERT_TRUE(splitsLoops(artifact));
+  Module module = load(artifact);
+  std::vector<float> values = randomValues(n * features, 11);
+  Tensor x = *Tensor::fromValues<float>({n, features}, values);
+  module.setThreads(1);
+  Tensor first = call(module, "infer", x).at(0);
+  for (int threads : kThreadCounts) {
+    module.setThreads(threads);
+    expectIdentical(call(module, "infer", x).at(0), first,
+                    "sums on " + std::to_string(threads) + " threads");
+  }
+  for (int c = 0; c < features; ++c) {
+    double sum = 0;
+    for (int64_t i = 0; i < n; ++i)
+      sum += values[i * features + c];
+    EXPECT_NEAR(first.dataAs<float>()[c], sum, 1e-5 * std::fabs(sum) + 1e-3) << "column " << c;
+  }
+}
+
+TEST(Parallel, ThreadCountDefaultsAndOverrides) {
+  std::string artifact = compile(writeModel("parallel_threads", columnSumModel(16)),
+                                 "parallel_threads", "--entry=infer");
+  LoadOptions options;
+  options.threads = 3;
+  StatusOr<Module> module = Module::load(artifact, options);
+  ASSERT_TRUE(module.ok()) << module.status().message();
+  EXPECT_EQ(module->threads(), 3);
+  // 0 is the default: NEEDLE_NUM_THREADS, else every hardware thread.
+  unsetenv("NEEDLE_NUM_THREADS");
+  module->setThreads(0);
+  int hardware = module->threads();
+  EXPECT_GE(hardware, 1);
+  setenv("NEEDLE_NUM_THREADS", "5", 1);
+  module->setThreads(0);
+  EXPECT_EQ(module->threads(), 5);
+  setenv("NEEDLE_NUM_THREADS", "many", 1); // not a count: ignored
+  module->setThreads(0);
+  EXPECT_EQ(module->threads(), hardware);
+  unsetenv("NEEDLE_NUM_THREADS");
+  // Static and small: nothing to split, no thread count.
+  std::string small = compile(
+      writeModel("parallel_small", "func.func @forward(%x: tensor<4x16xf32>) -> tensor<16xf32> {\n"
+                                   "  %s = needle.summation %x axes [0] : tensor<4x16xf32> -> tensor<16xf32>\n"
+                                   "  return %s : tensor<16xf32>\n}\n"),
+      "parallel_small", "--entry=infer");
+  EXPECT_FALSE(splitsLoops(small));
+}
+
+} // namespace
+} // namespace needle::e2e
