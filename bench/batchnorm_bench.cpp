@@ -1,35 +1,45 @@
 // BatchNorm1d alone: times `forward_train` and `infer` of an artifact built
-// from a BatchNorm1d(FEATURES) model, and a STREAM-like copy of the same
-// number of bytes in the same process, on a random f32 batch. Medians of
-// RUNS timed calls (after warm-up calls). Prints one line:
+// from a BatchNorm1d(FEATURES) model on THREADS threads, and a STREAM-like
+// copy of the same number of bytes on as many threads in the same process,
+// on a random f32 batch. Medians of RUNS timed calls (after warm-up calls).
+// Prints one line:
 //   "<train ms> <infer ms> <copy ms> <memcpy ms> <large copy GB/s>"
-// where the last is the STREAM-like copy's bandwidth on arrays far larger
-// than the caches.
-//   batchnorm_bench ARTIFACT BATCH FEATURES [RUNS]
+// where memcpy is glibc's on one thread and the last is the STREAM-like
+// copy's bandwidth on arrays far larger than the caches.
+//   batchnorm_bench ARTIFACT BATCH FEATURES [RUNS [THREADS]]
 #include "runtime/Module.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <pthread.h>
 #include <random>
+#include <thread>
 #include <vector>
 
 using namespace needle::runtime;
 
 namespace {
 
+/// Median of `runs` timed calls, after warm-up calls (at least 10 and 100 ms:
+/// libomp's thread pool and the caches settle over the first calls).
 double medianMs(int runs, const std::function<bool()> &body) {
-  std::vector<double> times;
-  for (int i = 0; i < runs + 3; ++i) {
-    auto start = std::chrono::steady_clock::now();
+  using Clock = std::chrono::steady_clock;
+  auto warmUpStart = Clock::now();
+  for (int i = 0; i < 10 || Clock::now() - warmUpStart < std::chrono::milliseconds(100); ++i)
     if (!body())
       std::exit(1);
-    auto stop = std::chrono::steady_clock::now();
-    if (i >= 3) // warm-up runs are not timed
-      times.push_back(std::chrono::duration<double, std::milli>(stop - start).count());
+  std::vector<double> times;
+  for (int i = 0; i < runs; ++i) {
+    auto start = Clock::now();
+    if (!body())
+      std::exit(1);
+    auto stop = Clock::now();
+    times.push_back(std::chrono::duration<double, std::milli>(stop - start).count());
   }
   std::sort(times.begin(), times.end());
   return times[times.size() / 2];
@@ -50,14 +60,71 @@ streamCopy(const float *__restrict source, float *__restrict destination, size_t
     destination[i] = source[i];
 }
 
+/// STREAM runs its copy on every thread, each on a contiguous part; so does
+/// this, with workers that spin between copies (as the compiled code's
+/// OpenMP workers do) so that a copy pays no thread start-up.
+class ParallelCopy {
+public:
+  explicit ParallelCopy(int threads) {
+    for (int t = 1; t < threads; ++t)
+      workers_.emplace_back([this, t, threads] {
+        // Bound, as the runtime asks libomp to bind its workers.
+        cpu_set_t cpus;
+        CPU_ZERO(&cpus);
+        CPU_SET(t % std::max(1u, std::thread::hardware_concurrency()), &cpus);
+        pthread_setaffinity_np(pthread_self(), sizeof(cpus), &cpus);
+        for (uint64_t seen = 0;;) {
+          uint64_t now;
+          while ((now = generation_.load(std::memory_order_acquire)) == seen)
+            ;
+          seen = now;
+          if (stop_)
+            return;
+          part(t, threads);
+          done_.fetch_add(1, std::memory_order_release);
+        }
+      });
+  }
+  ~ParallelCopy() {
+    stop_ = true;
+    generation_.fetch_add(1, std::memory_order_release);
+    for (std::thread &worker : workers_)
+      worker.join();
+  }
+  void operator()(const float *source, float *destination, size_t count) {
+    source_ = source, destination_ = destination, count_ = count;
+    done_.store(0, std::memory_order_relaxed);
+    generation_.fetch_add(1, std::memory_order_release);
+    int threads = int(workers_.size()) + 1;
+    part(0, threads);
+    while (done_.load(std::memory_order_acquire) != int(workers_.size()))
+      ;
+  }
+
+private:
+  void part(int t, int threads) {
+    // Parts of whole cache lines.
+    size_t chunk = (count_ / threads + 15) / 16 * 16;
+    size_t begin = std::min(count_, t * chunk), end = std::min(count_, begin + chunk);
+    streamCopy(source_ + begin, destination_ + begin, end - begin);
+  }
+  std::vector<std::thread> workers_;
+  std::atomic<uint64_t> generation_{0};
+  std::atomic<int> done_{0};
+  std::atomic<bool> stop_{false};
+  const float *source_ = nullptr;
+  float *destination_ = nullptr;
+  size_t count_ = 0;
+};
+
 struct CopyTimes {
   double stream, library;
 };
 
-CopyTimes copyMs(size_t count, int runs) {
+CopyTimes copyMs(size_t count, int runs, ParallelCopy &copy) {
   std::vector<float> source(count, 1.0f), destination(count, 0.0f);
   double stream = medianMs(runs, [&] {
-    streamCopy(source.data(), destination.data(), count);
+    copy(source.data(), destination.data(), count);
     return destination[count / 2] == 1.0f;
   });
   double library = medianMs(runs, [&] {
@@ -71,17 +138,29 @@ CopyTimes copyMs(size_t count, int runs) {
 
 int main(int argc, char **argv) {
   if (argc < 4) {
-    std::fprintf(stderr, "usage: %s ARTIFACT BATCH FEATURES [RUNS]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s ARTIFACT BATCH FEATURES [RUNS [THREADS]]\n", argv[0]);
     return 2;
   }
   int64_t batch = std::atoll(argv[2]), features = std::atoll(argv[3]);
   int runs = argc > 4 ? std::atoi(argv[4]) : 50;
-  StatusOr<Module> module = Module::load(argv[1]);
+  LoadOptions options;
+  options.threads = argc > 5 ? std::atoi(argv[5]) : 1;
+  StatusOr<Module> module = Module::load(argv[1], options);
   if (!module.ok()) {
     std::fprintf(stderr, "batchnorm_bench: error: %s\n",
                  module.status().message().c_str());
     return 1;
   }
+  // The copies first, their workers gone before the compiled code's start.
+  CopyTimes copy{};
+  double largeCopy = 0;
+  size_t large = size_t(64) << 20; // 256 MiB per array
+  {
+    ParallelCopy parallelCopy(module->threads());
+    copy = copyMs(size_t(batch * features), runs, parallelCopy);
+    largeCopy = copyMs(large, 5, parallelCopy).stream;
+  }
+
   std::mt19937 rng(0);
   std::normal_distribution<float> normal(3.0f, 2.0f);
   std::vector<float> values(batch * features);
@@ -100,9 +179,6 @@ int main(int argc, char **argv) {
   };
   double train = timeEntry("forward_train");
   double infer = timeEntry("infer");
-  CopyTimes copy = copyMs(size_t(batch * features), runs);
-  size_t large = size_t(64) << 20; // 256 MiB per array
-  double largeCopy = copyMs(large, 5).stream;
   std::printf("%.5f %.5f %.5f %.5f %.2f\n", train, infer, copy.stream, copy.library,
               2.0 * large * sizeof(float) / (largeCopy * 1e6));
   return 0;

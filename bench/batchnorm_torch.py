@@ -19,13 +19,18 @@ import torch.nn.functional as F  # noqa: E402
 
 
 def median_ms(runs, body):
+    """Median of `runs` timed calls, after warm-up calls (at least 10 and
+    100 ms, as bench/batchnorm_bench.cpp does)."""
+    warm_up_start = time.perf_counter()
+    calls = 0
+    while calls < 10 or time.perf_counter() - warm_up_start < 0.1:
+        body()
+        calls += 1
     times = []
-    for i in range(runs + 3):
+    for _ in range(runs):
         start = time.perf_counter()
         body()
-        stop = time.perf_counter()
-        if i >= 3:  # warm-up calls are not timed
-            times.append((stop - start) * 1e3)
+        times.append((time.perf_counter() - start) * 1e3)
     times.sort()
     return times[len(times) // 2]
 

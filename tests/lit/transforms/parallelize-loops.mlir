@@ -127,6 +127,30 @@ func.func @block_partials(%x: memref<?x256xf32>, %partials: memref<?x256xf32>) {
 
 // -----
 
+// A contraction is split by rows of A and C before register tiling; B is
+// read whole by every thread.
+// CHECK-LABEL: func.func @matmul
+// CHECK-SAME:    (%[[A:.*]]: memref<?x300xf32>, %[[B:.*]]: memref<300x70xf32>, %[[C:.*]]: memref<?x70xf32>)
+// CHECK:         omp.parallel
+// CHECK:           %[[APART:.*]] = memref.subview %[[A]][%{{.*}}, 0] [%{{.*}}, 300] [1, 1]
+// CHECK:           %[[CPART:.*]] = memref.subview %[[C]][%{{.*}}, 0] [%{{.*}}, 70] [1, 1]
+// CHECK:           linalg.generic {{.*}} ins(%[[APART]], %[[B]] : {{.*}}) outs(%[[CPART]] :
+func.func @matmul(%a: memref<?x300xf32>, %b: memref<300x70xf32>, %c: memref<?x70xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(i, j, k) -> (i, k)>,
+                                   affine_map<(i, j, k) -> (k, j)>,
+                                   affine_map<(i, j, k) -> (i, j)>],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<?x300xf32>, memref<300x70xf32>) outs(%c : memref<?x70xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %r = arith.addf %acc, %p : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+
+// -----
+
 // Nothing to split: a full reduction into one element, and a generic on
 // tensors.
 // CHECK-LABEL: func.func @unsplittable

@@ -171,6 +171,41 @@ TEST(Parallel, ColumnSumsMatchOneThreadAndFloat64) {
   }
 }
 
+TEST(Parallel, MatmulMatchesOneThreadAndFloat64) {
+  // Rows split before register tiling: 1001 rows on 3 threads are 334, 334
+  // and 333, each with leftover rows past its 4-row blocks.
+  const int64_t n = 1001, k = 300, m = 70;
+  std::string artifact = compile(
+      writeModel("parallel_matmul",
+                 "func.func @forward(%x: tensor<?x300xf32>, %w: tensor<300x70xf32>)"
+                 " -> tensor<?x70xf32> {\n"
+                 "  %y = needle.matmul %x, %w : tensor<?x300xf32>, tensor<300x70xf32>"
+                 " -> tensor<?x70xf32>\n  return %y : tensor<?x70xf32>\n}\n"),
+      "parallel_matmul", "--entry=infer");
+  ASSERT_TRUE(splitsLoops(artifact));
+  Module module = load(artifact);
+  std::vector<float> xValues = randomValues(n * k, 5), wValues = randomValues(k * m, 6);
+  Tensor x = *Tensor::fromValues<float>({n, k}, xValues);
+  Tensor w = *Tensor::fromValues<float>({k, m}, wValues);
+  auto run = [&](int threads) {
+    module.setThreads(threads);
+    auto out = module.call("infer", {x, w});
+    EXPECT_TRUE(out.ok()) << out.status().message();
+    return out.ok() ? (*out)[0] : Tensor();
+  };
+  Tensor first = run(1);
+  for (int threads : kThreadCounts)
+    expectIdentical(run(threads), first, "product on " + std::to_string(threads) + " threads");
+  for (int64_t i = 0; i < n; i += 13)
+    for (int64_t j = 0; j < m; ++j) {
+      double expected = 0;
+      for (int64_t l = 0; l < k; ++l)
+        expected += double(xValues[i * k + l]) * wValues[l * m + j];
+      ASSERT_NEAR(first.dataAs<float>()[i * m + j], expected, 1e-4 * (std::fabs(expected) + 100))
+          << "y[" << i << ", " << j << "]";
+    }
+}
+
 TEST(Parallel, ThreadCountDefaultsAndOverrides) {
   std::string artifact = compile(writeModel("parallel_threads", columnSumModel(16)),
                                  "parallel_threads", "--entry=infer");
