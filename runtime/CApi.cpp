@@ -271,4 +271,13 @@ needle_status_t *needle_module_load_checkpoint(needle_module_t *module,
   return guard([&] { return module->module.loadCheckpoint(path); });
 }
 
+void needle_module_set_threads(needle_module_t *module, int threads) {
+  if (module)
+    module->module.setThreads(threads);
+}
+
+int needle_module_threads(const needle_module_t *module) {
+  return module ? module->module.threads() : 0;
+}
+
 } // extern "C"

@@ -112,6 +112,10 @@ needle_status_t *needle_module_save_checkpoint(const needle_module_t *module,
 /* All or nothing: on any mismatch the message lists every problem. */
 needle_status_t *needle_module_load_checkpoint(needle_module_t *module,
                                                const char *path);
+/* Threads the compiled code may use for its large loops; 0 restores the
+ * default (NEEDLE_NUM_THREADS, else every hardware thread). */
+void needle_module_set_threads(needle_module_t *module, int threads);
+int needle_module_threads(const needle_module_t *module);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -133,6 +133,12 @@ TEST(CApi, CheckpointsAndNpy) {
 
   EXPECT_CONTAINS(take(needle_module_load_checkpoint(restored.module, "/nonexistent")),
                   "cannot open");
+
+  needle_module_set_threads(restored.module, 3);
+  EXPECT_EQ(needle_module_threads(restored.module), 3);
+  needle_module_set_threads(restored.module, 0); // the default
+  EXPECT_GE(needle_module_threads(restored.module), 1);
+  EXPECT_EQ(needle_module_threads(nullptr), 0);
 }
 
 TEST(CApi, CreatesAndParsesTensors) {
