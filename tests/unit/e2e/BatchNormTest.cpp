@@ -71,15 +71,6 @@ Tensor f32(const Shape &shape, const std::vector<float> &values) {
   return *Tensor::fromValues<float>(shape, values);
 }
 
-std::vector<Tensor> call(Module &module, const std::string &entry, const Tensor &x) {
-  auto out = module.call(entry, {x});
-  if (!out.ok()) {
-    ADD_FAILURE() << out.status().message();
-    return {};
-  }
-  return std::move(*out);
-}
-
 /// Sets gen_batchnorm.py's weight and bias, then runs forward_train (with
 /// `outputs` results) on each of its training batches of at least `minRows`
 /// rows, checking y against the reference.
@@ -277,13 +268,7 @@ TEST(BatchNorm, LargeOffsetKeepsStatisticsAccurate) {
   ASSERT_EQ(out.size(), 3u);
 
   for (int c = 0; c < features; ++c) {
-    double mean = 0, var = 0;
-    for (int64_t i = 0; i < n; ++i)
-      mean += values[i * features + c];
-    mean /= double(n);
-    for (int64_t i = 0; i < n; ++i)
-      var += (values[i * features + c] - mean) * (values[i * features + c] - mean);
-    var /= double(n);
+    auto [mean, var] = columnMoments(values, n, features, c);
     double invstd = out[2].dataAs<float>()[c];
     double computedVar = 1 / (invstd * invstd) - 1e-5;
     EXPECT_NEAR(computedVar, var, 1e-3 * var) << "var of feature " << c;

@@ -108,6 +108,32 @@ inline Tensor rows(const Tensor &x, const std::vector<int64_t> &indices) {
   return *Tensor::fromValues<float>({int64_t(indices.size()), width}, values);
 }
 
+/// Calls `entry` on `x`; fails the test (and returns nothing) on error.
+inline std::vector<Tensor> call(Module &module, const std::string &entry, const Tensor &x) {
+  auto out = module.call(entry, {x});
+  if (!out.ok()) {
+    ADD_FAILURE() << out.status().message();
+    return {};
+  }
+  return std::move(*out);
+}
+
+/// Mean and biased variance of column `c` of a row-major (n, features)
+/// matrix, in float64: BatchNorm's batch statistics, computed independently.
+struct Moments {
+  double mean, var;
+};
+inline Moments columnMoments(const std::vector<float> &values, int64_t n, int64_t features,
+                             int64_t c) {
+  double mean = 0, var = 0;
+  for (int64_t i = 0; i < n; ++i)
+    mean += values[i * features + c];
+  mean /= double(n);
+  for (int64_t i = 0; i < n; ++i)
+    var += (values[i * features + c] - mean) * (values[i * features + c] - mean);
+  return {mean, var / double(n)};
+}
+
 /// Same dtype and shape, and every element within atol + rtol * |expected|.
 inline void expectClose(const Tensor &actual, const Tensor &expected, double rtol,
                         double atol) {

@@ -55,15 +55,6 @@ std::vector<float> randomValues(int64_t count, uint32_t seed) {
   return values;
 }
 
-std::vector<Tensor> call(Module &module, const std::string &entry, const Tensor &x) {
-  auto out = module.call(entry, {x});
-  if (!out.ok()) {
-    ADD_FAILURE() << out.status().message();
-    return {};
-  }
-  return std::move(*out);
-}
-
 /// Whether the artifact has split loops: it then exports the thread count.
 bool splitsLoops(const std::string &artifact) {
   void *library = dlopen(artifact.c_str(), RTLD_NOW | RTLD_LOCAL);
@@ -122,13 +113,7 @@ TEST(Parallel, BatchNormMatchesOneThreadAndFloat64) {
     // after one step; inference with them.
     const float *y = first[0].dataAs<float>(), *inferred = first[3].dataAs<float>();
     for (int c = 0; c < features; ++c) {
-      double mean = 0, var = 0;
-      for (int64_t i = 0; i < n; ++i)
-        mean += values[i * features + c];
-      mean /= double(n);
-      for (int64_t i = 0; i < n; ++i)
-        var += (values[i * features + c] - mean) * (values[i * features + c] - mean);
-      var /= double(n);
+      auto [mean, var] = columnMoments(values, n, features, c);
       double runningMean = 0.1 * mean, runningVar = 0.9 + 0.1 * var;
       EXPECT_NEAR(first[1].dataAs<float>()[c], runningMean, 1e-5 * (1 + std::fabs(runningMean)));
       EXPECT_NEAR(first[2].dataAs<float>()[c], runningVar, 1e-5 * runningVar);
