@@ -38,9 +38,9 @@ def mlp_resnet(dim=784, hidden=100, blocks=3, classes=10, drop=0.1):
 
 
 def main():
-    torch.set_num_threads(1)
     mode, batch = sys.argv[1], int(sys.argv[2])
     runs = int(sys.argv[3]) if len(sys.argv) > 3 else 20
+    torch.set_num_threads(int(sys.argv[4]) if len(sys.argv) > 4 else 1)
     if mode != "infer":
         sys.exit(f"unknown mode {mode}")
     model = mlp_resnet().eval()

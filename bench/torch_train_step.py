@@ -8,16 +8,17 @@ One step is what needle's compiled train_step does: forward in training form
 (BatchNorm1d batch statistics, running statistics updated), SoftmaxLoss
 (cross-entropy), backward, and an Adam update of every parameter with weight
 decay (torch.optim.Adam; its formulas differ from needle's only in where the
-weight decay enters, not in cost). OPENBLAS_NUM_THREADS and OMP_NUM_THREADS
-are set to THREADS here and torch.set_num_threads(THREADS); DROP (default 0,
-as the compiled model) is the Dropout probability.
+weight decay enters, not in cost). OPENBLAS_NUM_THREADS is 1 (PyTorch's
+fastest configuration here: OpenBLAS threads spinning beside torch's on two
+cores are 2-5x slower), OMP_NUM_THREADS and torch.set_num_threads are
+THREADS; DROP (default 0, as the compiled model) is the Dropout probability.
 """
 import os
 import sys
 import time
 
 THREADS = sys.argv[2] if len(sys.argv) > 2 else "1"
-os.environ["OPENBLAS_NUM_THREADS"] = THREADS
+os.environ["OPENBLAS_NUM_THREADS"] = "1"
 os.environ["OMP_NUM_THREADS"] = THREADS
 import torch  # noqa: E402
 import torch.nn as nn  # noqa: E402
