@@ -32,7 +32,9 @@ void buildFreezePipeline(OpPassManager &pm, StringRef checkpoint) {
 
 // Verified on 22.1.8 (MLIR22-NOTES.md): full-unroll avoids allocas in loops;
 // lower-affine runs twice because expand-strided-metadata creates affine ops;
-// math ops without an LLVM intrinsic (tanh) become libm calls.
+// math ops without an LLVM intrinsic (tanh) become libm calls. Buffers are
+// allocated through _mlir_memref_to_llvm_alloc/free, which the artifact's
+// support code implements with a cache of large blocks (Artifact.cpp).
 static constexpr const char *kLinalgToLLVM =
     "linalg-fuse-elementwise-ops,"
     "func.func(needle-fold-transpose-into-contraction,"
@@ -46,12 +48,12 @@ static constexpr const char *kLinalgToLLVM =
     "func.func(needle-tile-contractions),"
     "convert-linalg-to-loops,"
     "convert-vector-to-scf{full-unroll=true},"
-    "lower-affine,convert-scf-to-cf,convert-openmp-to-llvm,"
+    "lower-affine,convert-scf-to-cf,"
     "expand-strided-metadata,lower-affine,"
-    "convert-vector-to-llvm,finalize-memref-to-llvm,"
+    "convert-vector-to-llvm,finalize-memref-to-llvm{use-generic-functions=true},"
     "convert-arith-to-llvm,convert-math-to-llvm,convert-math-to-libm,"
     "convert-func-to-llvm,convert-cf-to-llvm,convert-index-to-llvm,"
-    "convert-ub-to-llvm,reconcile-unrealized-casts";
+    "convert-ub-to-llvm,convert-openmp-to-llvm,reconcile-unrealized-casts";
 
 LogicalResult buildLinalgToLLVMPipeline(OpPassManager &pm) {
   return parsePassPipeline(kLinalgToLLVM, pm);
