@@ -44,7 +44,11 @@ func.func @forward(%x: tensor<?x3xf32>) -> tensor<?x3xf32> {
 // LINALG:        linalg.generic
 // LINALG:        return
 
+// Buffers come from the artifact's block cache, not malloc directly.
 // LLVMMLIR:     llvm.func @infer(
+// LLVMMLIR-NOT:   llvm.call @malloc
+// LLVMMLIR:       llvm.call @_mlir_memref_to_llvm_alloc
+// LLVMMLIR-NOT:   llvm.call @malloc
 // LLVMMLIR:     llvm.func @_mlir_ciface_infer(
 
 // Only the C-ABI wrapper and the manifest are exported.
