@@ -25,13 +25,26 @@ std::string joinNames(const std::vector<std::string> &names) {
   return out.empty() ? "none" : out;
 }
 
+/// A thread count from the environment: a positive integer, optionally
+/// followed by a comma and more (OpenMP's nested list: the first level
+/// counts); 0 when absent or malformed.
+int threadsFromEnvironment(const char *name) {
+  const char *text = std::getenv(name);
+  if (!text)
+    return 0;
+  char *end = nullptr;
+  long value = std::strtol(text, &end, 10);
+  if (end == text || (*end != '\0' && *end != ',') || value <= 0 || value > 4096)
+    return 0;
+  return int(value);
+}
+
+/// NEEDLE_NUM_THREADS, else OMP_NUM_THREADS (the knob users of OpenMP
+/// libraries already set), else every hardware thread.
 int defaultThreads() {
-  if (const char *text = std::getenv("NEEDLE_NUM_THREADS")) {
-    char *end = nullptr;
-    long value = std::strtol(text, &end, 10);
-    if (end != text && *end == '\0' && value > 0 && value <= 4096)
-      return int(value);
-  }
+  for (const char *name : {"NEEDLE_NUM_THREADS", "OMP_NUM_THREADS"})
+    if (int threads = threadsFromEnvironment(name))
+      return threads;
   return std::max(1u, std::thread::hardware_concurrency());
 }
 

@@ -33,7 +33,8 @@ struct LoadOptions {
   /// When set, variables come from this .safetensors checkpoint instead.
   std::string checkpoint;
   /// Threads the compiled code may use for its large loops; 0 takes
-  /// NEEDLE_NUM_THREADS from the environment, else every hardware thread.
+  /// NEEDLE_NUM_THREADS from the environment, else OMP_NUM_THREADS, else
+  /// every hardware thread.
   int threads = 0;
 };
 

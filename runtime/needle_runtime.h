@@ -113,7 +113,8 @@ needle_status_t *needle_module_save_checkpoint(const needle_module_t *module,
 needle_status_t *needle_module_load_checkpoint(needle_module_t *module,
                                                const char *path);
 /* Threads the compiled code may use for its large loops; 0 restores the
- * default (NEEDLE_NUM_THREADS, else every hardware thread). */
+ * default (NEEDLE_NUM_THREADS, else OMP_NUM_THREADS, else every hardware
+ * thread). */
 void needle_module_set_threads(needle_module_t *module, int threads);
 int needle_module_threads(const needle_module_t *module);
 

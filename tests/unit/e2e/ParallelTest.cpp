@@ -199,18 +199,25 @@ TEST(Parallel, ThreadCountDefaultsAndOverrides) {
   StatusOr<Module> module = Module::load(artifact, options);
   ASSERT_TRUE(module.ok()) << module.status().message();
   EXPECT_EQ(module->threads(), 3);
-  // 0 is the default: NEEDLE_NUM_THREADS, else every hardware thread.
+  // 0 is the default: NEEDLE_NUM_THREADS, else OMP_NUM_THREADS (its first
+  // level), else every hardware thread.
   unsetenv("NEEDLE_NUM_THREADS");
+  unsetenv("OMP_NUM_THREADS");
   module->setThreads(0);
   int hardware = module->threads();
   EXPECT_GE(hardware, 1);
+  setenv("OMP_NUM_THREADS", "6,2", 1);
+  module->setThreads(0);
+  EXPECT_EQ(module->threads(), 6);
   setenv("NEEDLE_NUM_THREADS", "5", 1);
   module->setThreads(0);
   EXPECT_EQ(module->threads(), 5);
   setenv("NEEDLE_NUM_THREADS", "many", 1); // not a count: ignored
+  setenv("OMP_NUM_THREADS", "0", 1);
   module->setThreads(0);
   EXPECT_EQ(module->threads(), hardware);
   unsetenv("NEEDLE_NUM_THREADS");
+  unsetenv("OMP_NUM_THREADS");
   // Static and small: nothing to split, no thread count.
   std::string small = compile(
       writeModel("parallel_small", "func.func @forward(%x: tensor<4x16xf32>) -> tensor<16xf32> {\n"
