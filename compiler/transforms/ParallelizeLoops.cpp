@@ -59,22 +59,28 @@ int64_t getBlocking(AffineExpr result, unsigned loop) {
 /// indexed plainly; a reduction loop may be split only when every output
 /// reads it as `loop floordiv K` (per-block partial results) for one K, at
 /// multiples of K, which keeps each block's sum in one thread and in order.
+/// Ranges start at multiples of every K any operand reads the loop through.
 std::optional<Split> findSplit(linalg::GenericOp op) {
   for (auto [loop, iterator] : llvm::enumerate(op.getIteratorTypesArray())) {
     bool reduction = iterator == utils::IteratorType::reduction;
-    int64_t block = 0; // the K every output reads a reduction through
+    int64_t block = 0;     // the K every output reads a reduction through
+    int64_t alignment = 1; // ranges start at multiples of every K read
     bool splittable = true;
     for (OpOperand &operand : op->getOpOperands()) {
       SmallVector<int64_t> uses;
       for (AffineExpr result : op.getMatchingIndexingMap(&operand).getResults())
         if (int64_t blocking = getBlocking(result, loop))
           uses.push_back(blocking);
-      if (uses.size() > 1 || llvm::is_contained(uses, -1))
+      if (uses.size() > 1 || llvm::is_contained(uses, -1)) {
         splittable = false;
-      else if (!op.isDpsInit(&operand))
+        break;
+      }
+      if (!uses.empty())
+        alignment = std::lcm(alignment, uses[0]);
+      if (!op.isDpsInit(&operand))
         continue;
-      else if (uses.empty() || (!reduction && uses[0] != 1) ||
-               (reduction && (uses[0] == 1 || (block && uses[0] != block))))
+      if (uses.empty() || (!reduction && uses[0] != 1) ||
+          (reduction && (uses[0] == 1 || (block && uses[0] != block))))
         splittable = false;
       else
         block = uses[0];
@@ -82,7 +88,6 @@ std::optional<Split> findSplit(linalg::GenericOp op) {
     if (!splittable)
       continue;
     // Ranges along the innermost (contiguous) loop are whole vectors.
-    int64_t alignment = reduction ? block : 1;
     if (loop + 1 == op.getNumLoops())
       alignment = std::lcm(alignment, kInnerAlignment);
     return Split{unsigned(loop), alignment};
@@ -240,8 +245,19 @@ struct ParallelizeLoopsPass
       operands.push_back(
           memref::SubViewOp::create(b, loc, operand.get(), offsets, sizes, strides));
     }
-    Operation *part = b.clone(*op);
+    auto part = cast<linalg::GenericOp>(b.clone(*op));
     part->setOperands(operands);
+    // The part iterates from 0: indices the body reads count from `begin`.
+    SmallVector<linalg::IndexOp> indices;
+    part.getRegion().walk([&](linalg::IndexOp index) {
+      if (index.getDim() == loop)
+        indices.push_back(index);
+    });
+    for (linalg::IndexOp index : indices) {
+      OpBuilder inBody(index->getNextNode());
+      auto shifted = arith::AddIOp::create(inBody, index.getLoc(), index, begin);
+      index.getResult().replaceAllUsesExcept(shifted, shifted);
+    }
     omp::YieldOp::create(b, loc);
   }
 };

@@ -212,7 +212,8 @@ def NeedleParallelizeLoops : Pass<"needle-parallelize-loops", "::mlir::ModuleOp"
     and every operand reads through a plain dimension (or not at all). The
     split runs in `omp.parallel num_threads(n) { omp.wsloop }` over n
     contiguous ranges, one per thread, each a copy of the generic on
-    subviews; ranges along the innermost loop are whole 16-element vectors.
+    subviews whose `linalg.index` of the split loop is offset by the range's
+    start; ranges along the innermost loop are whole 16-element vectors.
     n is read from the public global `needle_num_threads`, which the runtime
     sets; with n = 1 or a small iteration space the original generic runs.
   }];

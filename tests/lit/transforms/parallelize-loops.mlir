@@ -151,6 +151,39 @@ func.func @matmul(%a: memref<?x300xf32>, %b: memref<300x70xf32>, %c: memref<?x70
 
 // -----
 
+// A body that reads the split loop's index sees the full tensor's index:
+// the part's linalg.index is offset by its first row. An input read per
+// block of 8 rows makes ranges start at multiples of 8.
+// CHECK-DAG:   #[[EIGHTS:.*]] = affine_map<()[s0, s1] -> (((s0 ceildiv s1) ceildiv 8) * 8)>
+// CHECK-LABEL: func.func @row_index
+// CHECK:         affine.apply #[[EIGHTS]]()
+// CHECK:         omp.parallel
+// CHECK:           %[[BEGIN:.*]] = affine.apply
+// CHECK:           linalg.generic
+// CHECK:             %[[I:.*]] = linalg.index 0 : index
+// CHECK-NEXT:        %[[ROW:.*]] = arith.addi %[[I]], %[[BEGIN]] : index
+// CHECK-NEXT:        arith.index_cast %[[ROW]]
+// CHECK:         } else {
+// CHECK:           linalg.index 0 : index
+// CHECK-NOT:       arith.addi
+// CHECK:           arith.index_cast
+func.func @row_index(%scale: memref<?xf32>, %y: memref<?x512xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(i, c) -> (i floordiv 8)>,
+                                   affine_map<(i, c) -> (i, c)>],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%scale : memref<?xf32>) outs(%y : memref<?x512xf32>) {
+  ^bb0(%s: f32, %out: f32):
+    %i = linalg.index 0 : index
+    %n = arith.index_cast %i : index to i64
+    %f = arith.uitofp %n : i64 to f32
+    %r = arith.mulf %f, %s : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+
+// -----
+
 // Nothing to split: a full reduction into one element, and a generic on
 // tensors.
 // CHECK-LABEL: func.func @unsplittable

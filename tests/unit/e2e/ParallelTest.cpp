@@ -191,6 +191,36 @@ TEST(Parallel, MatmulMatchesOneThreadAndFloat64) {
     }
 }
 
+// The mask's Philox counter is the element's row-major index, which the
+// generic computes from linalg.index: a thread's part must count from its
+// first row, not from 0, or every thread would draw the first rows' mask.
+TEST(Parallel, DropoutMasksMatchOneThread) {
+  std::string artifact = compile(
+      writeModel("parallel_dropout",
+                 "func.func @forward(%x: tensor<?x512xf32>) -> tensor<?x512xf32> {\n"
+                 "  %d = needle.dropout %x, 0.5 : tensor<?x512xf32>\n"
+                 "  return %d : tensor<?x512xf32>\n}\n"),
+      "parallel_dropout", "--entry=forward_train");
+  ASSERT_TRUE(splitsLoops(artifact));
+  const int64_t n = 301;
+  Tensor x = *Tensor::fromValues<float>({n, 512}, std::vector<float>(n * 512, 1.0f));
+  Tensor first;
+  for (int threads : kThreadCounts) {
+    Module module = load(artifact, /*seed=*/3);
+    module.setThreads(threads);
+    Tensor y = call(module, "forward_train", x).at(0);
+    if (threads == 1) {
+      first = y;
+      continue;
+    }
+    expectIdentical(y, first, "mask on " + std::to_string(threads) + " threads");
+  }
+  // Rows differ from each other (the counter runs over the whole tensor).
+  EXPECT_NE(std::memcmp(first.dataAs<float>(), first.dataAs<float>() + 200 * 512,
+                        512 * sizeof(float)),
+            0);
+}
+
 TEST(Parallel, ThreadCountDefaultsAndOverrides) {
   std::string artifact = compile(writeModel("parallel_threads", columnSumModel(16)),
                                  "parallel_threads", "--entry=infer");
