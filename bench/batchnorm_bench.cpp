@@ -3,9 +3,11 @@
 // copy of the same number of bytes on as many threads in the same process,
 // on a random f32 batch. Medians of RUNS timed calls (after warm-up calls).
 // Prints one line:
-//   "<train ms> <infer ms> <copy ms> <memcpy ms> <large copy GB/s>"
-// where memcpy is glibc's on one thread and the last is the STREAM-like
-// copy's bandwidth on arrays far larger than the caches.
+//   "<train ms> <infer ms> <copy ms> <memcpy ms> <large copy GB/s> <read ms>"
+// where memcpy is glibc's on one thread, the large copy is the STREAM-like
+// copy on arrays far larger than the caches, and read is one pass reading
+// x on THREADS threads (read + copy bound the training form, which reads x
+// for its statistics and then reads x and writes y).
 //   batchnorm_bench ARTIFACT BATCH FEATURES [RUNS [THREADS]]
 #include "runtime/Module.h"
 
@@ -60,9 +62,24 @@ streamCopy(const float *__restrict source, float *__restrict destination, size_t
     destination[i] = source[i];
 }
 
+// One read stream: an xor of the bits, which vectorises without reordering
+// float additions.
+#if defined(__GNUC__) && !defined(__clang__)
+__attribute__((target_clones("avx512f", "avx2", "default")))
+#endif
+__attribute__((noinline)) uint32_t
+streamRead(const float *source, size_t count) {
+  const uint32_t *bits = reinterpret_cast<const uint32_t *>(source);
+  uint32_t folded = 0;
+  for (size_t i = 0; i < count; ++i)
+    folded ^= bits[i];
+  return folded;
+}
+
 /// STREAM runs its copy on every thread, each on a contiguous part; so does
 /// this, with workers that spin between copies (as the compiled code's
-/// OpenMP workers do) so that a copy pays no thread start-up.
+/// OpenMP workers do) so that a copy pays no thread start-up. It also reads
+/// alone (destination null), for the training form's bound.
 class ParallelCopy {
 public:
   explicit ParallelCopy(int threads) {
@@ -106,8 +123,13 @@ private:
     // Parts of whole cache lines.
     size_t chunk = (count_ / threads + 15) / 16 * 16;
     size_t begin = std::min(count_, t * chunk), end = std::min(count_, begin + chunk);
-    streamCopy(source_ + begin, destination_ + begin, end - begin);
+    if (destination_)
+      streamCopy(source_ + begin, destination_ + begin, end - begin);
+    else
+      folded_[t % kMaxFolds] = streamRead(source_ + begin, end - begin);
   }
+  static constexpr int kMaxFolds = 64;
+  uint32_t folded_[kMaxFolds] = {};
   std::vector<std::thread> workers_;
   std::atomic<uint64_t> generation_{0};
   std::atomic<int> done_{0};
@@ -118,7 +140,7 @@ private:
 };
 
 struct CopyTimes {
-  double stream, library;
+  double stream, library, read;
 };
 
 CopyTimes copyMs(size_t count, int runs, ParallelCopy &copy) {
@@ -127,11 +149,15 @@ CopyTimes copyMs(size_t count, int runs, ParallelCopy &copy) {
     copy(source.data(), destination.data(), count);
     return destination[count / 2] == 1.0f;
   });
+  double read = medianMs(runs, [&] {
+    copy(source.data(), nullptr, count);
+    return true;
+  });
   double library = medianMs(runs, [&] {
     std::memcpy(destination.data(), source.data(), count * sizeof(float));
     return destination[count / 2] == 1.0f;
   });
-  return {stream, library};
+  return {stream, library, read};
 }
 
 } // namespace
@@ -179,7 +205,7 @@ int main(int argc, char **argv) {
   };
   double train = timeEntry("forward_train");
   double infer = timeEntry("infer");
-  std::printf("%.5f %.5f %.5f %.5f %.2f\n", train, infer, copy.stream, copy.library,
-              2.0 * large * sizeof(float) / (largeCopy * 1e6));
+  std::printf("%.5f %.5f %.5f %.5f %.2f %.5f\n", train, infer, copy.stream, copy.library,
+              2.0 * large * sizeof(float) / (largeCopy * 1e6), copy.read);
   return 0;
 }
