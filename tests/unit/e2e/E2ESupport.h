@@ -108,6 +108,34 @@ inline Tensor rows(const Tensor &x, const std::vector<int64_t> &indices) {
   return *Tensor::fromValues<float>({int64_t(indices.size()), width}, values);
 }
 
+/// BatchNorm1d(`features`) variables (weight 1, bias 0, running mean 0,
+/// running var 1) followed by `body`, with FEATURES replaced.
+inline std::string withVariables(int features, std::string body) {
+  std::string text = R"mlir(
+needle.variable parameter @weight : tensor<FEATURESxf32> = #needle.ones
+needle.variable parameter @bias : tensor<FEATURESxf32> = #needle.zeros
+needle.variable buffer @running_mean : tensor<FEATURESxf32> = #needle.zeros
+needle.variable buffer @running_var : tensor<FEATURESxf32> = #needle.ones
+)mlir" + body;
+  for (size_t at; (at = text.find("FEATURES")) != std::string::npos;)
+    text.replace(at, 8, std::to_string(features));
+  return text;
+}
+
+/// The mode-agnostic BatchNorm1d: `forward_train` and `infer` come from it.
+inline std::string modeAgnosticModel(int features) {
+  return withVariables(features, R"mlir(
+func.func @forward(%x: tensor<?xFEATURESxf32>) -> tensor<?xFEATURESxf32> {
+  %w = needle.read @weight : tensor<FEATURESxf32>
+  %b = needle.read @bias : tensor<FEATURESxf32>
+  %m = needle.read @running_mean : tensor<FEATURESxf32>
+  %v = needle.read @running_var : tensor<FEATURESxf32>
+  %y = needle.batch_norm %x, %w, %b, %m, %v : tensor<?xFEATURESxf32>, tensor<FEATURESxf32>
+  return %y : tensor<?xFEATURESxf32>
+}
+)mlir");
+}
+
 /// Calls `entry` on `x`; fails the test (and returns nothing) on error.
 inline std::vector<Tensor> call(Module &module, const std::string &entry, const Tensor &x) {
   auto out = module.call(entry, {x});

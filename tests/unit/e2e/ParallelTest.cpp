@@ -14,30 +14,6 @@ namespace {
 
 constexpr int kThreadCounts[] = {1, 2, 3, 8};
 
-/// BatchNorm1d(`features`), mode-agnostic (forward_train and infer), with
-/// weight 1 + c / features and bias c / 10 so that the affine map matters.
-std::string batchNormModel(int features) {
-  std::string text = R"mlir(
-needle.variable parameter @weight : tensor<Cxf32> = #needle.ones
-needle.variable parameter @bias : tensor<Cxf32> = #needle.zeros
-needle.variable buffer @running_mean : tensor<Cxf32> = #needle.zeros
-needle.variable buffer @running_var : tensor<Cxf32> = #needle.ones
-func.func @forward(%x: tensor<?xCxf32>) -> tensor<?xCxf32> {
-  %w = needle.read @weight : tensor<Cxf32>
-  %b = needle.read @bias : tensor<Cxf32>
-  %m = needle.read @running_mean : tensor<Cxf32>
-  %v = needle.read @running_var : tensor<Cxf32>
-  %y = needle.batch_norm %x, %w, %b, %m, %v : tensor<?xCxf32>, tensor<Cxf32>
-  return %y : tensor<?xCxf32>
-}
-)mlir";
-  for (size_t at; (at = text.find("xCxf32")) != std::string::npos;)
-    text.replace(at, 6, "x" + std::to_string(features) + "xf32");
-  for (size_t at; (at = text.find("<Cxf32>")) != std::string::npos;)
-    text.replace(at, 7, "<" + std::to_string(features) + "xf32>");
-  return text;
-}
-
 /// Column sums of an (N, C) input: a reduction split along its columns.
 std::string columnSumModel(int features) {
   std::string c = std::to_string(features);
@@ -73,7 +49,7 @@ void expectIdentical(const Tensor &actual, const Tensor &expected, const std::st
 
 TEST(Parallel, BatchNormMatchesOneThreadAndFloat64) {
   const int features = 256;
-  std::string artifact = compile(writeModel("parallel_bn", batchNormModel(features)),
+  std::string artifact = compile(writeModel("parallel_bn", modeAgnosticModel(features)),
                                  "parallel_bn", "--entry=forward_train --entry=infer");
   ASSERT_TRUE(splitsLoops(artifact));
   std::vector<float> weight(features), bias(features);
