@@ -2,15 +2,19 @@
 #ifndef NEEDLE_COMPILER_TARGET_MANIFEST_H
 #define NEEDLE_COMPILER_TARGET_MANIFEST_H
 
+#include "runtime/Manifest.h"
+
 #include "mlir/IR/BuiltinOps.h"
 
 #include <string>
 
 namespace needle {
 
-/// The format the runtime accepts; bump on any incompatible change.
-inline constexpr int kManifestFormatVersion = 1;
-inline constexpr const char *kManifestSymbol = "needle_manifest_v1";
+// The manifest's format version and symbol are the runtime's
+// (runtime/Manifest.h, as is the thread-count symbol): one definition of the
+// artifact ABI for the side that writes it and the side that reads it.
+using runtime::kManifestFormatVersion;
+using runtime::kManifestSymbol;
 inline constexpr const char *kEntrySymbolPrefix = "needle_entry_";
 inline constexpr const char *kCompilerVersion = "0.1.0";
 

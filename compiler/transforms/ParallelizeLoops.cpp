@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/transforms/Passes.h"
+#include "runtime/Manifest.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
@@ -98,12 +99,13 @@ std::optional<Split> findSplit(linalg::GenericOp op) {
 /// The `needle_num_threads` global the runtime sets before each call: the
 /// number of threads the compiled code may use.
 memref::GlobalOp getOrCreateThreadCount(ModuleOp module) {
-  if (auto global = module.lookupSymbol<memref::GlobalOp>(kThreadCountSymbol))
+  StringRef name = ::needle::runtime::kThreadCountSymbol;
+  if (auto global = module.lookupSymbol<memref::GlobalOp>(name))
     return global;
   OpBuilder b = OpBuilder::atBlockBegin(module.getBody());
   auto type = MemRefType::get({}, b.getI32Type());
   return memref::GlobalOp::create(
-      b, module.getLoc(), kThreadCountSymbol, b.getStringAttr("public"), type,
+      b, module.getLoc(), name, b.getStringAttr("public"), type,
       DenseElementsAttr::get(RankedTensorType::get({}, b.getI32Type()), int32_t(1)),
       /*constant=*/false, /*alignment=*/nullptr);
 }

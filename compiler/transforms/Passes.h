@@ -13,10 +13,6 @@
 
 namespace mlir::needle {
 
-/// The artifact's `int32_t` global holding the number of threads compiled
-/// code may use; the runtime sets it before each call.
-inline constexpr const char *kThreadCountSymbol = "needle_num_threads";
-
 #define GEN_PASS_DECL
 #include "compiler/transforms/Passes.h.inc"
 

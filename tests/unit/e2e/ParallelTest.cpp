@@ -36,7 +36,7 @@ bool splitsLoops(const std::string &artifact) {
   void *library = dlopen(artifact.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!library)
     return false;
-  bool found = dlsym(library, "needle_num_threads") != nullptr;
+  bool found = dlsym(library, kThreadCountSymbol) != nullptr;
   dlclose(library);
   return found;
 }
