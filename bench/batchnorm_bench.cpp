@@ -9,6 +9,7 @@
 // x on THREADS threads (read + copy bound the training form, which reads x
 // for its statistics and then reads x and writes y).
 //   batchnorm_bench ARTIFACT BATCH FEATURES [RUNS [THREADS]]
+#include "bench/Timing.h"
 #include "runtime/Module.h"
 
 #include <algorithm>
@@ -27,24 +28,12 @@ using namespace needle::runtime;
 
 namespace {
 
-/// Median of `runs` timed calls, after warm-up calls (at least 10 and 100 ms:
-/// libomp's thread pool and the caches settle over the first calls).
+/// Exits on a failed call.
 double medianMs(int runs, const std::function<bool()> &body) {
-  using Clock = std::chrono::steady_clock;
-  auto warmUpStart = Clock::now();
-  for (int i = 0; i < 10 || Clock::now() - warmUpStart < std::chrono::milliseconds(100); ++i)
-    if (!body())
-      std::exit(1);
-  std::vector<double> times;
-  for (int i = 0; i < runs; ++i) {
-    auto start = Clock::now();
-    if (!body())
-      std::exit(1);
-    auto stop = Clock::now();
-    times.push_back(std::chrono::duration<double, std::milli>(stop - start).count());
-  }
-  std::sort(times.begin(), times.end());
-  return times[times.size() / 2];
+  double ms = needle::bench::medianMs(runs, body);
+  if (ms < 0)
+    std::exit(1);
+  return ms;
 }
 
 // STREAM's "copy" kernel: one read stream and one write stream with ordinary

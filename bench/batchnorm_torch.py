@@ -11,28 +11,11 @@ either), with torch.set_num_threads(THREADS) and OPENBLAS_NUM_THREADS=1.
 """
 import os
 import sys
-import time
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
-
-
-def median_ms(runs, body):
-    """Median of `runs` timed calls, after warm-up calls (at least 10 and
-    100 ms, as bench/batchnorm_bench.cpp does)."""
-    warm_up_start = time.perf_counter()
-    calls = 0
-    while calls < 10 or time.perf_counter() - warm_up_start < 0.1:
-        body()
-        calls += 1
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        body()
-        times.append((time.perf_counter() - start) * 1e3)
-    times.sort()
-    return times[len(times) // 2]
+from timing import median_ms  # noqa: E402
 
 
 def main():

@@ -1,10 +1,9 @@
 // Times one entry point of a compiled artifact: median wall time of repeated
 // calls on a random f32 batch. Prints one line: "<ms median> <runs>".
 //   infer_latency ARTIFACT ENTRY BATCH FEATURES [RUNS]
+#include "bench/Timing.h"
 #include "runtime/Module.h"
 
-#include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <random>
@@ -31,19 +30,14 @@ int main(int argc, char **argv) {
     v = normal(rng);
   Tensor x = *Tensor::fromValues<float>({batch, features}, values);
 
-  std::vector<double> times;
-  for (int i = 0; i < runs + 3; ++i) {
-    auto start = std::chrono::steady_clock::now();
+  double ms = needle::bench::medianMs(runs, [&] {
     auto out = module->call(argv[2], {x});
-    auto stop = std::chrono::steady_clock::now();
-    if (!out.ok()) {
+    if (!out.ok())
       std::fprintf(stderr, "infer_latency: error: %s\n", out.status().message().c_str());
-      return 1;
-    }
-    if (i >= 3) // warm-up calls are not timed
-      times.push_back(std::chrono::duration<double, std::milli>(stop - start).count());
-  }
-  std::sort(times.begin(), times.end());
-  std::printf("%.4f %d\n", times[times.size() / 2], runs);
+    return out.ok();
+  });
+  if (ms < 0)
+    return 1;
+  std::printf("%.4f %d\n", ms, runs);
   return 0;
 }

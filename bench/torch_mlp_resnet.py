@@ -9,12 +9,12 @@ machines and the same thread count as needle's code.
 """
 import os
 import sys
-import time
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 import torch  # noqa: E402
 import torch.nn as nn  # noqa: E402
+from timing import median_ms  # noqa: E402
 
 
 def residual_block(dim, hidden, drop):
@@ -45,16 +45,8 @@ def main():
         sys.exit(f"unknown mode {mode}")
     model = mlp_resnet().eval()
     x = torch.randn(batch, 784)
-    times = []
     with torch.no_grad():
-        for i in range(runs + 3):
-            start = time.perf_counter()
-            model(x)
-            stop = time.perf_counter()
-            if i >= 3:
-                times.append((stop - start) * 1e3)
-    times.sort()
-    print(f"{times[len(times) // 2]:.4f} {runs}")
+        print(f"{median_ms(runs, lambda: model(x)):.4f} {runs}")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ THREADS; DROP (default 0, as the compiled model) is the Dropout probability.
 """
 import os
 import sys
-import time
 
 THREADS = sys.argv[2] if len(sys.argv) > 2 else "1"
 os.environ["OPENBLAS_NUM_THREADS"] = "1"
@@ -25,6 +24,7 @@ import torch.nn as nn  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from torch_mlp_resnet import mlp_resnet  # noqa: E402
+from timing import median_ms  # noqa: E402
 
 
 def main():
@@ -40,19 +40,15 @@ def main():
     loss_fn = nn.CrossEntropyLoss()
     x = torch.randn(batch, 784)
     y = torch.randint(0, 10, (batch,))
-    times = []
-    for i in range(runs + 3):
-        start = time.perf_counter()
+
+    def step():
         optimizer.zero_grad(set_to_none=True)
         loss = loss_fn(model(x), y)
         loss.backward()
         optimizer.step()
         loss.item()
-        stop = time.perf_counter()
-        if i >= 3:  # warm-up steps are not timed
-            times.append((stop - start) * 1e3)
-    times.sort()
-    print(f"{times[len(times) // 2]:.4f} {runs}")
+
+    print(f"{median_ms(runs, step):.4f} {runs}")
 
 
 if __name__ == "__main__":

@@ -2,10 +2,9 @@
 // repeated steps on one random batch (f32 inputs, i32 labels). Prints one
 // line: "<ms median> <runs>".
 //   train_step_latency ARTIFACT BATCH FEATURES CLASSES [RUNS]
+#include "bench/Timing.h"
 #include "runtime/Module.h"
 
-#include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <random>
@@ -45,20 +44,14 @@ int main(int argc, char **argv) {
   std::vector<Tensor> inputs = {*Tensor::fromValues<float>({batch, features}, values),
                                 *Tensor::fromValues<int32_t>({batch}, labels)};
 
-  std::vector<double> times;
-  for (int i = 0; i < runs + 3; ++i) {
-    auto start = std::chrono::steady_clock::now();
+  double ms = needle::bench::medianMs(runs, [&] {
     auto out = module->call("train_step", inputs);
-    auto stop = std::chrono::steady_clock::now();
-    if (!out.ok()) {
-      std::fprintf(stderr, "train_step_latency: error: %s\n",
-                   out.status().message().c_str());
-      return 1;
-    }
-    if (i >= 3) // warm-up steps are not timed
-      times.push_back(std::chrono::duration<double, std::milli>(stop - start).count());
-  }
-  std::sort(times.begin(), times.end());
-  std::printf("%.4f %d\n", times[times.size() / 2], runs);
+    if (!out.ok())
+      std::fprintf(stderr, "train_step_latency: error: %s\n", out.status().message().c_str());
+    return out.ok();
+  });
+  if (ms < 0)
+    return 1;
+  std::printf("%.4f %d\n", ms, runs);
   return 0;
 }
