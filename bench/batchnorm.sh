@@ -44,7 +44,7 @@ printf "%-10s | %8s %8s %8s %8s %6s %6s | %8s %8s %6s %6s %6s %6s\n" "N x C" \
   "train ms" "1 thread" "torch1" "torch2" "x best" "bound" \
   "infer ms" "1 thread" "GB/s" "copy" "inf/cp" "1t"
 large=() infer_gbps=()
-for shape in 128x1024 1024x1024 8192x512; do
+for shape in ${SHAPES:-128x1024 1024x1024 8192x512}; do
   n=${shape%x*} c=${shape#*x}
   model="$work/bn$c.mlir" artifact="$work/bn$c.so"
   sed -e "s/x3xf32/x${c}xf32/g" -e "s/<3xf32>/<${c}xf32>/g" \

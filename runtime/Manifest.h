@@ -19,6 +19,10 @@ inline constexpr char kManifestSymbol[] = "needle_manifest_v1";
 /// `int32_t`, exported by artifacts with parallel loops: the number of threads
 /// they may use, set before each call.
 inline constexpr char kThreadCountSymbol[] = "needle_num_threads";
+/// `void (void *)`, exported by CPU artifacts: frees a buffer the artifact
+/// returned in an output descriptor, back into its own allocator. Without it
+/// the runtime uses free().
+inline constexpr char kBufferFreeSymbol[] = "needle_buffer_free";
 /// A dim of this value in an entry point's shape is dynamic.
 inline constexpr int64_t kDynamicDim = -1;
 

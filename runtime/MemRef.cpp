@@ -40,6 +40,13 @@ void *MemRefDescriptor::pointerAt(size_t word) const {
   return pointer;
 }
 
+void BufferRelease::operator()(void *block) const {
+  if (function)
+    function(block);
+  else
+    std::free(block);
+}
+
 bool OutputAdopter::ownedByRuntime(const void *pointer) const {
   auto address = reinterpret_cast<uintptr_t>(pointer);
   for (const auto &[begin, bytes] : runtimeBuffers_) {
@@ -55,7 +62,7 @@ void OutputAdopter::claim(const MemRefDescriptor &descriptor) {
   if (!allocated || allocated == kMlirGlobalMarker || owners_.count(allocated) ||
       ownedByRuntime(allocated) || ownedByRuntime(descriptor.aligned()))
     return;
-  owners_.emplace(allocated, std::shared_ptr<void>(allocated, &std::free));
+  owners_.emplace(allocated, std::shared_ptr<void>(allocated, release_));
 }
 
 StatusOr<Tensor> OutputAdopter::adopt(const MemRefDescriptor &descriptor,

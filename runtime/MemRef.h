@@ -38,6 +38,16 @@ private:
   std::vector<int64_t> words_;
 };
 
+/// Frees the buffers compiled code returns: with the artifact's exported
+/// deallocator when it has one (the block goes back to its cache, so the next
+/// call writes warm memory), keeping the artifact loaded while a buffer
+/// lives; with free() otherwise.
+struct BufferRelease {
+  std::shared_ptr<void> library;
+  void (*function)(void *) = nullptr;
+  void operator()(void *block) const;
+};
+
 /// Turns filled output descriptors into Tensors. A buffer the callee
 /// malloc'd is adopted without a copy when it is contiguous and aligned, and
 /// copied (then freed) otherwise. Buffers that are not the callee's to give
@@ -47,8 +57,9 @@ private:
 class OutputAdopter {
 public:
   /// `runtimeBuffers`: [begin, begin + bytes) of every input and variable.
-  explicit OutputAdopter(std::vector<std::pair<const void *, size_t>> runtimeBuffers)
-      : runtimeBuffers_(std::move(runtimeBuffers)) {}
+  OutputAdopter(std::vector<std::pair<const void *, size_t>> runtimeBuffers,
+                BufferRelease release)
+      : runtimeBuffers_(std::move(runtimeBuffers)), release_(std::move(release)) {}
 
   /// Claims the buffer of every descriptor so that each is freed exactly
   /// once, even when adopt() is never called for it (an error path).
@@ -62,6 +73,7 @@ private:
   bool ownedByRuntime(const void *pointer) const;
 
   std::vector<std::pair<const void *, size_t>> runtimeBuffers_;
+  BufferRelease release_;
   /// Callee buffers by `allocated` pointer; freed when the last user drops.
   std::map<void *, std::shared_ptr<void>> owners_;
 };

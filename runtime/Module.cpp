@@ -74,17 +74,14 @@ StatusOr<std::string_view> manifestText(const char *symbol) {
 
 struct Module::Impl {
   std::string path;
-  void *library = nullptr;
+  /// dlclose'd when the Module and every output it returned are gone.
+  std::shared_ptr<void> library;
+  BufferRelease releaseBuffer;
   Manifest manifest;
   std::vector<EntryFunction> functions; // parallel to manifest.entryPoints
   std::vector<Tensor> variables;        // parallel to manifest.variables
   int32_t *threadCount = nullptr;       // the artifact's, when it has one
   int threads = 1;
-
-  ~Impl() {
-    if (library)
-      dlclose(library);
-  }
 
   const VariableSpec *findVariable(std::string_view name, size_t &index) const {
     for (index = 0; index < manifest.variables.size(); ++index)
@@ -113,11 +110,12 @@ StatusOr<Module> Module::load(const std::string &path, const LoadOptions &option
   // Without a slash dlopen searches the library path instead of opening the file.
   std::string openPath = path.find('/') == std::string::npos ? "./" + path : path;
   dlerror();
-  impl->library = dlopen(openPath.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (!impl->library)
+  void *handle = dlopen(openPath.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!handle)
     return Status::error("cannot load artifact '" + path + "': " + dlErrorMessage());
+  impl->library = std::shared_ptr<void>(handle, &dlclose);
 
-  auto *symbol = static_cast<const char *>(dlsym(impl->library, kManifestSymbol));
+  auto *symbol = static_cast<const char *>(dlsym(handle, kManifestSymbol));
   if (!symbol)
     return Status::error("'" + path + "' is not a needle artifact: it exports no '" +
                          kManifestSymbol + "' symbol");
@@ -130,14 +128,16 @@ StatusOr<Module> Module::load(const std::string &path, const LoadOptions &option
   impl->manifest = std::move(*manifest);
 
   for (const EntryPointSpec &entry : impl->manifest.entryPoints) {
-    void *function = dlsym(impl->library, entry.symbol.c_str());
+    void *function = dlsym(handle, entry.symbol.c_str());
     if (!function)
       return Status::error(path + ": entry point '" + entry.name +
                            "' names symbol '" + entry.symbol +
                            "', which the artifact does not export");
     impl->functions.push_back(reinterpret_cast<EntryFunction>(function));
   }
-  impl->threadCount = static_cast<int32_t *>(dlsym(impl->library, kThreadCountSymbol));
+  impl->threadCount = static_cast<int32_t *>(dlsym(handle, kThreadCountSymbol));
+  impl->releaseBuffer = {impl->library, reinterpret_cast<void (*)(void *)>(
+                                            dlsym(handle, kBufferFreeSymbol))};
   // libomp reads its settings at its first parallel region. Unbound, a new
   // worker starts on the core of the thread that created it and stays there
   // for hundreds of milliseconds while both spin, so every fork-join of that
@@ -272,7 +272,7 @@ StatusOr<std::vector<Tensor>> Module::call(std::string_view name,
     *impl_->threadCount = impl_->threads;
   impl_->functions[entryIndex](args.data());
 
-  OutputAdopter adopter(std::move(runtimeBuffers));
+  OutputAdopter adopter(std::move(runtimeBuffers), impl_->releaseBuffer);
   for (size_t i = 0; i < entry.outputs.size(); ++i)
     adopter.claim(descriptors[i]);
   std::vector<Tensor> outputs;

@@ -192,8 +192,10 @@ llvm::Error emitObject(llvm::Module &module, llvm::TargetMachine &machine,
 // (still warm in cache): glibc gives a large freed block back to the kernel
 // (munmap, or trimming the heap top), and the next call faults it in again
 // page by page; a training step at batch 1000 on one thread spent a quarter
-// of its time there. Cached blocks are plain malloc blocks, so an output
-// that leaves in one is freed by the runtime with free().
+// of its time there. The runtime frees the outputs it adopted through the
+// exported runtime::kBufferFreeSymbol, so an output block goes back to the
+// cache too and the next call writes its output into warm memory. Cached
+// blocks are plain malloc blocks: free() on one is also correct.
 static constexpr const char *kSupportSource = R"c(
 #include <malloc.h>
 #include <pthread.h>
@@ -305,7 +307,8 @@ llvm::Error linkSharedLibrary(StringRef object, StringRef output, bool openmp) {
     return llvm::createStringError(ec, "cannot create a temporary file: " + ec.message());
   {
     llvm::raw_fd_ostream os(supportFd, /*shouldClose=*/true);
-    os << kSupportSource;
+    os << kSupportSource << "void " << runtime::kBufferFreeSymbol
+       << "(void *block) { _mlir_memref_to_llvm_free(block); }\n";
   }
   auto removeSupport = [&] { llvm::sys::fs::remove(support); };
   SmallVector<StringRef> argv = {clang, "-shared", "-fuse-ld=lld", "-O2", "-fPIC",

@@ -196,6 +196,70 @@ TEST(Module, ABufferReturnedTwiceIsSharedAndFreedOnce) {
   }
 }
 
+/// The fake artifact's count of needle_buffer_free calls.
+int bufferFrees() {
+  void *library = dlopen(NEEDLE_FAKE_GOOD, RTLD_NOW | RTLD_NOLOAD);
+  EXPECT_NE(library, nullptr);
+  if (!library)
+    return -1;
+  int count = *static_cast<int *>(dlsym(library, "fake_buffer_frees"));
+  dlclose(library);
+  return count;
+}
+
+bool fakeLoaded() {
+  void *library = dlopen(NEEDLE_FAKE_GOOD, RTLD_NOW | RTLD_NOLOAD);
+  if (library)
+    dlclose(library);
+  return library != nullptr;
+}
+
+TEST(Module, OutputsGoBackThroughTheArtifactsDeallocator) {
+  Module module = loadGood();
+  int before = bufferFrees();
+  {
+    StatusOr<std::vector<Tensor>> out = module.call("affine", {f32({2, 3}, std::vector<float>(6))});
+    ASSERT_OK(out);
+    EXPECT_EQ(bufferFrees(), before); // alive while the tensor is
+  }
+  EXPECT_EQ(bufferFrees(), before + 1);
+  { ASSERT_OK(module.call("twice", {})); } // one block in two outputs
+  EXPECT_EQ(bufferFrees(), before + 2);
+  { ASSERT_OK(module.call("step", {f32({}, {0})})); } // copied: freed at once
+  EXPECT_EQ(bufferFrees(), before + 3);
+  { ASSERT_OK(module.call("identity", {*Tensor::fromValues<int32_t>({1}, {0})})); } // never
+  EXPECT_EQ(bufferFrees(), before + 3);
+}
+
+TEST(Module, AnOutputKeepsItsArtifactLoaded) {
+  ASSERT_FALSE(fakeLoaded());
+  Tensor kept;
+  {
+    Module module = loadGood();
+    StatusOr<std::vector<Tensor>> out = module.call("affine", {f32({1, 3}, {1, 2, 3})});
+    ASSERT_OK(out);
+    kept = (*out)[0];
+  }
+  // The Module is gone; its deallocator must outlive the output.
+  EXPECT_TRUE(fakeLoaded());
+  EXPECT_EQ(values<float>(kept).size(), 3u);
+  kept = Tensor();
+  EXPECT_FALSE(fakeLoaded());
+}
+
+TEST(Module, ArtifactsWithoutADeallocatorFreeOutputsWithFree) {
+  StatusOr<Module> module = Module::load(NEEDLE_FAKE_PLAIN_FREE);
+  ASSERT_OK(module);
+  for (int i = 0; i < 3; ++i) {
+    StatusOr<std::vector<Tensor>> out = module->call("twice", {});
+    ASSERT_OK(out);
+    EXPECT_EQ(values<float>((*out)[1]), (std::vector<float>{3, 4}));
+    StatusOr<std::vector<Tensor>> affine =
+        module->call("affine", {f32({1, 3}, {1, 2, 3})});
+    ASSERT_OK(affine);
+  }
+}
+
 TEST(Module, ReportsOutputsThatContradictTheManifest) {
   Module module = loadGood();
   EXPECT_EQ(errorOf(module.call("bad_shape", {})),

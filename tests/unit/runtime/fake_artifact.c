@@ -16,6 +16,7 @@
 #define FAKE_CUDA 4
 #define FAKE_NO_MANIFEST 5
 #define FAKE_UNKNOWN_VARIABLE 6
+#define FAKE_PLAIN_FREE 7 /* good, but without needle_buffer_free */
 
 #ifndef FAKE_VARIANT
 #define FAKE_VARIANT FAKE_GOOD
@@ -206,3 +207,13 @@ void fake_bad_shape(void **args) {
   y->sizes[0] = 3;
   y->strides[0] = 1;
 }
+
+#if FAKE_VARIANT != FAKE_PLAIN_FREE
+/* The deallocator compiled artifacts export: the runtime frees the outputs
+ * it adopted through it. Counted, so a test can see that it does. */
+int fake_buffer_frees;
+void needle_buffer_free(void *block) {
+  ++fake_buffer_frees;
+  free(block);
+}
+#endif
