@@ -7,6 +7,12 @@
 // OpenMP parallel region (libomp's thread pool); small ones stay serial,
 // since a fork-join costs a few microseconds.
 //
+// A small producer whose results only the split generic reads (BatchNorm
+// inference's per-feature scale and shift) is computed again by every
+// thread into stack buffers instead of once before the region: the serial
+// step and the other cores' reads of lines the first one just wrote cost
+// more than the few thousand operations repeated.
+//
 //===----------------------------------------------------------------------===//
 #include "compiler/transforms/Passes.h"
 #include "runtime/Manifest.h"
@@ -16,7 +22,9 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include <numeric>
 
@@ -96,6 +104,98 @@ std::optional<Split> findSplit(linalg::GenericOp op) {
   return std::nullopt;
 }
 
+/// Producers larger than this stay serial (elements of iteration space, and
+/// bytes of stack per thread for their results).
+constexpr int64_t kMaxPrivateElements = 16384;
+constexpr int64_t kMaxPrivateBytes = 64 << 10;
+
+/// A generic each thread runs again for itself before its part of the
+/// split generic, with the buffers it writes, which only those two use.
+struct PrivateProducer {
+  linalg::GenericOp producer;
+  SmallVector<memref::AllocOp> buffers;     // the producer's inits, in order
+  SmallVector<memref::DeallocOp> deallocs;  // after the split generic
+};
+
+/// The producers of `op`'s inputs that every thread may run for itself: a
+/// small static generic on buffers in `op`'s block whose every init is a
+/// static memref.alloc that nothing but the producer, `op` (as an input)
+/// and deallocs after `op` uses, and whose inputs nothing between it and
+/// `op` may write.
+SmallVector<PrivateProducer> findPrivateProducers(linalg::GenericOp op) {
+  SmallVector<PrivateProducer> found;
+  Block *block = op->getBlock();
+  for (Value input : op.getDpsInputs()) {
+    auto producer = dyn_cast_or_null<linalg::GenericOp>([&]() -> Operation * {
+      for (Operation *user : input.getUsers())
+        if (auto generic = dyn_cast<linalg::GenericOp>(user))
+          if (generic != op && llvm::is_contained(generic.getDpsInits(), input))
+            return generic;
+      return nullptr;
+    }());
+    if (!producer || producer->getBlock() != block ||
+        !producer->isBeforeInBlock(op) || !producer.hasPureBufferSemantics() ||
+        llvm::any_of(found, [&](const PrivateProducer &p) { return p.producer == producer; }))
+      continue;
+    SmallVector<int64_t> ranges = producer.getStaticLoopRanges();
+    if (llvm::is_contained(ranges, ShapedType::kDynamic) ||
+        llvm::product_of(ranges) > kMaxPrivateElements)
+      continue;
+
+    PrivateProducer candidate{producer, {}, {}};
+    int64_t bytes = 0;
+    bool privatizable = true;
+    for (Value init : producer.getDpsInits()) {
+      auto alloc = init.getDefiningOp<memref::AllocOp>();
+      if (!alloc || alloc->getBlock() != block || !alloc.getType().hasStaticShape() ||
+          !alloc.getType().getElementType().isIntOrFloat() ||
+          llvm::is_contained(producer.getDpsInputs(), init) ||
+          llvm::is_contained(op.getDpsInits(), init)) {
+        privatizable = false;
+        break;
+      }
+      bytes += alloc.getType().getNumElements() *
+               llvm::divideCeil(alloc.getType().getElementTypeBitWidth(), 8);
+      for (Operation *user : init.getUsers()) {
+        if (user == producer || user == op)
+          continue;
+        auto dealloc = dyn_cast<memref::DeallocOp>(user);
+        if (!dealloc || dealloc->getBlock() != block || !op->isBeforeInBlock(dealloc)) {
+          privatizable = false;
+          break;
+        }
+        candidate.deallocs.push_back(dealloc);
+      }
+      candidate.buffers.push_back(alloc);
+    }
+    if (!privatizable || bytes > kMaxPrivateBytes)
+      continue;
+    // Its inputs must read the same at `op`: between the two, ops may only
+    // allocate, or write buffers nothing but themselves, `op` and deallocs
+    // use (the other private producers).
+    auto writesOnlyFreshBuffers = [&](linalg::GenericOp generic) {
+      return llvm::all_of(generic.getDpsInits(), [&](Value init) {
+        return init.getDefiningOp<memref::AllocOp>() &&
+               llvm::all_of(init.getUsers(), [&](Operation *user) {
+                 return user == generic || user == op || isa<memref::DeallocOp>(user);
+               });
+      });
+    };
+    for (Operation *between = producer->getNextNode(); between != op;
+         between = between->getNextNode()) {
+      auto effects = dyn_cast<MemoryEffectOpInterface>(between);
+      auto generic = dyn_cast<linalg::GenericOp>(between);
+      if (!isMemoryEffectFree(between) &&
+          !(effects && effects.onlyHasEffect<MemoryEffects::Allocate>()) &&
+          !(generic && writesOnlyFreshBuffers(generic)))
+        privatizable = false;
+    }
+    if (privatizable)
+      found.push_back(std::move(candidate));
+  }
+  return found;
+}
+
 /// The `needle_num_threads` global the runtime sets before each call: the
 /// number of threads the compiled code may use.
 memref::GlobalOp getOrCreateThreadCount(ModuleOp module) {
@@ -123,11 +223,19 @@ struct ParallelizeLoopsPass
       if (std::optional<Split> split = findSplit(op))
         candidates.push_back({op, *split});
     });
+    // A producer every thread runs for itself is not split on its own.
+    DenseMap<Operation *, SmallVector<PrivateProducer>> privates;
+    DenseSet<Operation *> privateProducers;
+    for (auto [op, split] : candidates)
+      for (PrivateProducer &found : privates[op] = findPrivateProducers(op))
+        privateProducers.insert(found.producer);
     memref::GlobalOp threadCount;
     for (auto [op, split] : candidates) {
+      if (privateProducers.contains(op))
+        continue;
       if (!threadCount)
         threadCount = getOrCreateThreadCount(module);
-      parallelize(op, split, threadCount);
+      parallelize(op, split, privates[op], threadCount);
     }
     // A module that splits nothing reads no thread count (and does not link
     // the OpenMP runtime).
@@ -139,7 +247,8 @@ struct ParallelizeLoopsPass
   /// `minElements` points, into `scf.if (threads > 1 && work large) {
   /// omp.parallel { wsloop over thread ranges } } else { op }`. Static
   /// iteration spaces decide the size test at compile time.
-  void parallelize(linalg::GenericOp op, Split split, memref::GlobalOp threadCount) {
+  void parallelize(linalg::GenericOp op, Split split,
+                   ArrayRef<PrivateProducer> privates, memref::GlobalOp threadCount) {
     unsigned loop = split.loop;
     SmallVector<int64_t> staticRanges = op.getStaticLoopRanges();
     if (!llvm::is_contained(staticRanges, ShapedType::kDynamic) &&
@@ -178,7 +287,18 @@ struct ParallelizeLoopsPass
       parallel = arith::AndIOp::create(b, loc, parallel, large);
     }
     auto ifOp = scf::IfOp::create(b, loc, parallel, /*withElseRegion=*/true);
-    op->moveBefore(ifOp.elseBlock()->getTerminator());
+    // The serial path runs everything as before; the private producers and
+    // their buffers are needed there only.
+    Operation *elseEnd = ifOp.elseBlock()->getTerminator();
+    for (const PrivateProducer &p : privates) {
+      for (memref::AllocOp alloc : p.buffers)
+        alloc->moveBefore(elseEnd);
+      p.producer->moveBefore(elseEnd);
+    }
+    op->moveBefore(elseEnd);
+    for (const PrivateProducer &p : privates)
+      for (memref::DeallocOp dealloc : p.deallocs)
+        dealloc->moveBefore(elseEnd);
 
     // Thread t runs [t * chunk, min((t + 1) * chunk, size)), chunk = size /
     // threads rounded up to the split's alignment.
@@ -200,6 +320,15 @@ struct ParallelizeLoopsPass
     b.createBlock(&region.getRegion());
     omp::TerminatorOp::create(b, loc);
     b.setInsertionPointToStart(&region.getRegion().front());
+    // Each thread computes the private producers into its own stack.
+    IRMapping privateBuffers;
+    for (const PrivateProducer &p : privates) {
+      for (memref::AllocOp alloc : p.buffers)
+        privateBuffers.map(alloc.getResult(),
+                           memref::AllocaOp::create(b, alloc.getLoc(), alloc.getType(),
+                                                    alloc.getAlignmentAttr()));
+      b.clone(*p.producer, privateBuffers);
+    }
     Value zero = arith::ConstantIndexOp::create(b, loc, 0);
     auto wsloop = omp::WsloopOp::create(b, loc, omp::WsloopOperands{});
     b.createBlock(&wsloop.getRegion());
@@ -224,18 +353,19 @@ struct ParallelizeLoopsPass
       auto position = llvm::find_if(
           results, [&](AffineExpr result) { return getBlocking(result, loop) > 0; });
       if (position == results.end()) {
-        operands.push_back(operand.get());
+        operands.push_back(privateBuffers.lookupOrDefault(operand.get()));
         continue;
       }
       // Blocks [begin / K, ceil((begin + length) / K)): begin is a multiple of K.
       int64_t dim = position - results.begin();
       int64_t blocking = getBlocking(*position, loop);
-      auto type = cast<MemRefType>(operand.get().getType());
+      Value source = privateBuffers.lookupOrDefault(operand.get());
+      auto type = cast<MemRefType>(source.getType());
       SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
       SmallVector<OpFoldResult> sizes;
       for (int64_t i = 0; i < type.getRank(); ++i)
         sizes.push_back(i == dim ? OpFoldResult(length)
-                                 : memref::getMixedSize(b, loc, operand.get(), i));
+                                 : memref::getMixedSize(b, loc, source, i));
       SmallVector<OpFoldResult> strides(type.getRank(), b.getIndexAttr(1));
       offsets[dim] = begin;
       if (blocking > 1) {
@@ -245,7 +375,7 @@ struct ParallelizeLoopsPass
                                                            {sizes[dim]});
       }
       operands.push_back(
-          memref::SubViewOp::create(b, loc, operand.get(), offsets, sizes, strides));
+          memref::SubViewOp::create(b, loc, source, offsets, sizes, strides));
     }
     auto part = cast<linalg::GenericOp>(b.clone(*op));
     part->setOperands(operands);

@@ -208,14 +208,22 @@ def NeedleParallelizeLoops : Pass<"needle-parallelize-loops", "::mlir::ModuleOp"
   let description = [{
     Each `linalg.generic` on memrefs whose iteration space has at least
     `min-elements` points (tested at run time when sizes are dynamic) is
-    split along its outermost parallel loop that every output is indexed by
-    and every operand reads through a plain dimension (or not at all). The
-    split runs in `omp.parallel num_threads(n) { omp.wsloop }` over n
-    contiguous ranges, one per thread, each a copy of the generic on
+    split along its outermost loop whose ranges are independent: a parallel
+    loop that every output is indexed by, or a reduction that every output
+    reads as `loop floordiv K` (per-block partial sums), split at multiples
+    of K; every operand reads the loop plainly, as `floordiv K`, or not at
+    all. The split runs in `omp.parallel num_threads(n) { omp.wsloop }` over
+    n contiguous ranges, one per thread, each a copy of the generic on
     subviews whose `linalg.index` of the split loop is offset by the range's
     start; ranges along the innermost loop are whole 16-element vectors.
-    n is read from the public global `needle_num_threads`, which the runtime
-    sets; with n = 1 or a small iteration space the original generic runs.
+    Results are bit-identical for every n. n is read from the public global
+    `needle_num_threads`, which the runtime sets; with n = 1 or a small
+    iteration space the original generic runs.
+
+    A small static producer whose results (fresh buffers) only the split
+    generic reads, and whose inputs nothing writes in between, is run by
+    every thread into `memref.alloca`s at the start of the region instead
+    of once before it (BatchNorm inference's scale and shift).
   }];
   let options = [
     Option<"minElements", "min-elements", "int64_t", /*default=*/"65536",

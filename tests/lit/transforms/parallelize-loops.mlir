@@ -206,3 +206,127 @@ func.func @unsplittable(%x: memref<1024x1024xf32>, %total: memref<f32>,
   } -> tensor<1024x1024xf32>
   return %n : tensor<1024x1024xf32>
 }
+
+// -----
+
+// BatchNorm inference: a small per-feature producer (scale and shift) that
+// only the split generic reads is run by every thread into its own stack
+// buffers; the serial path keeps it, its heap buffers and their deallocs.
+// CHECK-LABEL: func.func @private_producer
+// CHECK-SAME:    (%[[X:.*]]: memref<?x512xf32>, %[[W:.*]]: memref<512xf32>, %[[V:.*]]: memref<512xf32>)
+// CHECK-NOT:     memref.alloc() {{.*}} : memref<512xf32>
+// CHECK:         %[[Y:.*]] = memref.alloc(%{{.*}}) {{.*}} : memref<?x512xf32>
+// CHECK-NOT:     linalg.generic
+// CHECK:         scf.if
+// CHECK:           omp.parallel
+// CHECK-NEXT:        %[[S:.*]] = memref.alloca() {alignment = 64 : i64} : memref<512xf32>
+// CHECK-NEXT:        %[[T:.*]] = memref.alloca() {alignment = 64 : i64} : memref<512xf32>
+// CHECK-NEXT:        linalg.generic {{.*}} ins(%[[W]], %[[V]] : {{.*}}) outs(%[[S]], %[[T]] :
+// CHECK:             omp.wsloop
+// CHECK:               %[[XPART:.*]] = memref.subview %[[X]]
+// CHECK:               %[[YPART:.*]] = memref.subview %[[Y]]
+// CHECK:               linalg.generic {{.*}} ins(%[[XPART]], %[[S]], %[[T]] : {{.*}}) outs(%[[YPART]] :
+// CHECK:         } else {
+// CHECK-NEXT:      %[[HS:.*]] = memref.alloc() {alignment = 64 : i64} : memref<512xf32>
+// CHECK-NEXT:      %[[HT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<512xf32>
+// CHECK-NEXT:      linalg.generic {{.*}} ins(%[[W]], %[[V]] : {{.*}}) outs(%[[HS]], %[[HT]] :
+// CHECK:           linalg.generic {{.*}} ins(%[[X]], %[[HS]], %[[HT]] : {{.*}}) outs(%[[Y]] :
+// CHECK:           memref.dealloc %[[HS]]
+// CHECK-NEXT:      memref.dealloc %[[HT]]
+// CHECK-NEXT:    }
+// CHECK-NEXT:    return %[[Y]]
+func.func @private_producer(%x: memref<?x512xf32>, %w: memref<512xf32>, %v: memref<512xf32>)
+    -> memref<?x512xf32> {
+  %c0 = arith.constant 0 : index
+  %s = memref.alloc() {alignment = 64 : i64} : memref<512xf32>
+  %t = memref.alloc() {alignment = 64 : i64} : memref<512xf32>
+  linalg.generic {indexing_maps = [affine_map<(c) -> (c)>, affine_map<(c) -> (c)>,
+                                   affine_map<(c) -> (c)>, affine_map<(c) -> (c)>],
+                  iterator_types = ["parallel"]}
+      ins(%w, %v : memref<512xf32>, memref<512xf32>) outs(%s, %t : memref<512xf32>, memref<512xf32>) {
+  ^bb0(%a: f32, %b: f32, %o0: f32, %o1: f32):
+    %r = math.sqrt %b : f32
+    %q = arith.divf %a, %r : f32
+    linalg.yield %q, %r : f32, f32
+  }
+  %n = memref.dim %x, %c0 : memref<?x512xf32>
+  %y = memref.alloc(%n) {alignment = 64 : i64} : memref<?x512xf32>
+  linalg.generic {indexing_maps = [affine_map<(i, c) -> (i, c)>, affine_map<(i, c) -> (c)>,
+                                   affine_map<(i, c) -> (c)>, affine_map<(i, c) -> (i, c)>],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%x, %s, %t : memref<?x512xf32>, memref<512xf32>, memref<512xf32>)
+      outs(%y : memref<?x512xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32, %out: f32):
+    %m = arith.mulf %a, %b : f32
+    %r = arith.addf %m, %c : f32
+    linalg.yield %r : f32
+  }
+  memref.dealloc %s : memref<512xf32>
+  memref.dealloc %t : memref<512xf32>
+  return %y : memref<?x512xf32>
+}
+
+// -----
+
+// A producer stays before the region, computed once, when another op uses
+// its result (here a copy to a variable, as BatchNorm training's running
+// statistics are), when something between it and the split generic may
+// write what it reads, or when it is large.
+// CHECK-LABEL: func.func @shared_producers
+// CHECK:         linalg.generic {{.*}} outs(%[[USED:.*]] : memref<512xf32>)
+// CHECK:         linalg.generic {{.*}} outs(%[[CLOBBERED:.*]] : memref<512xf32>)
+// CHECK:         memref.store
+// CHECK:         linalg.generic {{.*}} outs(%[[BIGS:.*]] : memref<40x512xf32>)
+// CHECK:         scf.if
+// CHECK:           omp.parallel
+// CHECK-NOT:         memref.alloca
+// CHECK:             linalg.generic {{.*}} ins(%{{.*}}, %[[USED]], %[[CLOBBERED]], %[[BIGS]] :
+// CHECK:         memref.copy %[[USED]], %arg2
+func.func @shared_producers(%x: memref<?x512xf32>, %w: memref<512xf32>, %var: memref<512xf32>,
+                            %big: memref<40x512xf32>, %y: memref<?x512xf32>) {
+  %c0 = arith.constant 0 : index
+  %f = arith.constant 1.0 : f32
+  %used = memref.alloc() : memref<512xf32>
+  linalg.generic {indexing_maps = [affine_map<(c) -> (c)>, affine_map<(c) -> (c)>],
+                  iterator_types = ["parallel"]}
+      ins(%w : memref<512xf32>) outs(%used : memref<512xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = math.sqrt %a : f32
+    linalg.yield %r : f32
+  }
+  %clobbered = memref.alloc() : memref<512xf32>
+  linalg.generic {indexing_maps = [affine_map<(c) -> (c)>, affine_map<(c) -> (c)>],
+                  iterator_types = ["parallel"]}
+      ins(%var : memref<512xf32>) outs(%clobbered : memref<512xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = math.sqrt %a : f32
+    linalg.yield %r : f32
+  }
+  memref.store %f, %var[%c0] : memref<512xf32>
+  %large = memref.alloc() : memref<40x512xf32>
+  linalg.generic {indexing_maps = [affine_map<(r, c) -> (r, c)>, affine_map<(r, c) -> (r, c)>],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%big : memref<40x512xf32>) outs(%large : memref<40x512xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = math.sqrt %a : f32
+    linalg.yield %r : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(i, c) -> (i, c)>, affine_map<(i, c) -> (c)>,
+                                   affine_map<(i, c) -> (c)>, affine_map<(i, c) -> (0, c)>,
+                                   affine_map<(i, c) -> (i, c)>],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%x, %used, %clobbered, %large : memref<?x512xf32>, memref<512xf32>, memref<512xf32>,
+          memref<40x512xf32>)
+      outs(%y : memref<?x512xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32, %d: f32, %out: f32):
+    %m = arith.mulf %a, %b : f32
+    %n = arith.addf %m, %c : f32
+    %r = arith.addf %n, %d : f32
+    linalg.yield %r : f32
+  }
+  memref.copy %used, %var : memref<512xf32> to memref<512xf32>
+  memref.dealloc %used : memref<512xf32>
+  memref.dealloc %clobbered : memref<512xf32>
+  memref.dealloc %large : memref<40x512xf32>
+  return
+}
