@@ -10,7 +10,8 @@
 // strides[R]}: every output, then every input, then every variable the entry
 // point lists. The runtime fills input and variable descriptors (contiguous,
 // row-major); the callee fills each output descriptor with a buffer from
-// malloc that the runtime then owns.
+// malloc that the runtime then owns and frees through the artifact's
+// needle_buffer_free (kBufferFreeSymbol), which recycles it.
 //
 // A Module is not safe to call from several threads at once.
 #pragma once

@@ -3,7 +3,7 @@
 // Copying a Tensor shares its storage (like a numpy array view of the whole
 // buffer); clone() makes an independent copy. Storage is a shared_ptr whose
 // deleter matches the allocation, so a buffer malloc'd by compiled code can be
-// adopted with free() as its deleter and never copied.
+// adopted with its artifact's deallocator as the deleter and never copied.
 #pragma once
 
 #include "runtime/Status.h"

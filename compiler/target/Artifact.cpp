@@ -2,7 +2,8 @@
 //
 // The artifact ABI (runtime/Module.h): `void needle_entry_<name>(void **args)`
 // where args point to memref descriptors, results first, then inputs, then
-// variables; results are malloc'd by the callee and owned by the caller.
+// variables; results are malloc'd by the callee and owned by the caller,
+// which frees them with the exported needle_buffer_free.
 // The wrapper adapts MLIR's `_mlir_ciface_<name>`, which takes a pointer to
 // the result descriptor(s) followed by pointers to argument descriptors.
 //
