@@ -16,19 +16,22 @@ namespace {
 void *const kMlirGlobalMarker = reinterpret_cast<void *>(uintptr_t(0xdeadbeef));
 } // namespace
 
-MemRefDescriptor::MemRefDescriptor(size_t rank)
-    : rank_(rank), words_(3 + 2 * rank, 0) {}
+MemRefDescriptor::MemRefDescriptor(size_t rank) : rank_(rank) {
+  if (rank > kInlineRank)
+    heapWords_.assign(3 + 2 * rank, 0);
+}
 
 MemRefDescriptor MemRefDescriptor::contiguous(void *data, const Shape &shape) {
   MemRefDescriptor descriptor(shape.size());
-  std::memcpy(&descriptor.words_[0], &data, sizeof data);
-  std::memcpy(&descriptor.words_[1], &data, sizeof data);
+  int64_t *words = descriptor.words();
+  std::memcpy(&words[0], &data, sizeof data);
+  std::memcpy(&words[1], &data, sizeof data);
   // Unsigned: with a zero dim the tensor is empty but a stride may exceed
   // int64; its value is then irrelevant and must not be undefined.
   uint64_t stride = 1;
   for (size_t i = shape.size(); i-- > 0;) {
-    descriptor.words_[3 + i] = shape[i];
-    descriptor.words_[3 + shape.size() + i] = static_cast<int64_t>(stride);
+    words[3 + i] = shape[i];
+    words[3 + shape.size() + i] = static_cast<int64_t>(stride);
     stride *= static_cast<uint64_t>(shape[i]);
   }
   return descriptor;
@@ -36,7 +39,7 @@ MemRefDescriptor MemRefDescriptor::contiguous(void *data, const Shape &shape) {
 
 void *MemRefDescriptor::pointerAt(size_t word) const {
   void *pointer;
-  std::memcpy(&pointer, &words_[word], sizeof pointer);
+  std::memcpy(&pointer, &words()[word], sizeof pointer);
   return pointer;
 }
 
@@ -57,12 +60,19 @@ bool OutputAdopter::ownedByRuntime(const void *pointer) const {
   return false;
 }
 
+const std::shared_ptr<void> *OutputAdopter::findOwner(const void *allocated) const {
+  for (const auto &[block, owner] : owners_)
+    if (block == allocated)
+      return &owner;
+  return nullptr;
+}
+
 void OutputAdopter::claim(const MemRefDescriptor &descriptor) {
   void *allocated = descriptor.allocated();
-  if (!allocated || allocated == kMlirGlobalMarker || owners_.count(allocated) ||
+  if (!allocated || allocated == kMlirGlobalMarker || findOwner(allocated) ||
       ownedByRuntime(allocated) || ownedByRuntime(descriptor.aligned()))
     return;
-  owners_.emplace(allocated, std::shared_ptr<void>(allocated, release_));
+  owners_.emplace_back(allocated, std::shared_ptr<void>(allocated, release_));
 }
 
 StatusOr<Tensor> OutputAdopter::adopt(const MemRefDescriptor &descriptor,
@@ -97,13 +107,11 @@ StatusOr<Tensor> OutputAdopter::adopt(const MemRefDescriptor &descriptor,
     expectedStride *= shape[i];
   }
 
-  auto owner = owners_.find(descriptor.allocated());
-  if (contiguous && owner != owners_.end() &&
-      reinterpret_cast<uintptr_t>(data) % kTensorAlignment == 0) {
+  const std::shared_ptr<void> *owner = findOwner(descriptor.allocated());
+  if (contiguous && owner && reinterpret_cast<uintptr_t>(data) % kTensorAlignment == 0) {
     // Aliasing constructor: points at `data`, keeps the malloc'd block alive.
     return Tensor::adopt(dtype, shape,
-                         std::shared_ptr<void>(owner->second,
-                                               const_cast<char *>(data)));
+                         std::shared_ptr<void>(*owner, const_cast<char *>(data)));
   }
 
   NEEDLE_ASSIGN_OR_RETURN(Tensor copy, Tensor::zeros(dtype, shape));

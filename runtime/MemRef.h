@@ -6,7 +6,6 @@
 #include "runtime/Tensor.h"
 
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -14,28 +13,37 @@
 namespace needle::runtime {
 
 /// {void *allocated; void *aligned; int64_t offset; int64_t sizes[R];
-///  int64_t strides[R];} stored as 3 + 2R 64-bit words.
+///  int64_t strides[R];} stored as 3 + 2R 64-bit words, inline up to rank
+/// kInlineRank (a call builds one per operand: no allocation each).
 class MemRefDescriptor {
 public:
+  static constexpr size_t kInlineRank = 4;
+
   /// All zeros: an output descriptor for the callee to fill.
   explicit MemRefDescriptor(size_t rank);
   /// A contiguous row-major view of `data` with offset 0.
   static MemRefDescriptor contiguous(void *data, const Shape &shape);
 
-  /// The pointer that goes into the `void **args` array.
-  void *address() { return words_.data(); }
+  /// The pointer that goes into the `void **args` array; it moves with the
+  /// descriptor.
+  void *address() { return words(); }
   size_t rank() const { return rank_; }
   void *allocated() const { return pointerAt(0); }
   void *aligned() const { return pointerAt(1); }
-  int64_t offset() const { return words_[2]; }
-  int64_t size(size_t dim) const { return words_[3 + dim]; }
-  int64_t stride(size_t dim) const { return words_[3 + rank_ + dim]; }
+  int64_t offset() const { return words()[2]; }
+  int64_t size(size_t dim) const { return words()[3 + dim]; }
+  int64_t stride(size_t dim) const { return words()[3 + rank_ + dim]; }
 
 private:
+  int64_t *words() { return heapWords_.empty() ? inlineWords_ : heapWords_.data(); }
+  const int64_t *words() const {
+    return heapWords_.empty() ? inlineWords_ : heapWords_.data();
+  }
   void *pointerAt(size_t word) const;
 
   size_t rank_;
-  std::vector<int64_t> words_;
+  int64_t inlineWords_[3 + 2 * kInlineRank] = {};
+  std::vector<int64_t> heapWords_; // ranks above kInlineRank
 };
 
 /// Frees the buffers compiled code returns: with the artifact's exported
@@ -71,11 +79,13 @@ public:
 
 private:
   bool ownedByRuntime(const void *pointer) const;
+  const std::shared_ptr<void> *findOwner(const void *allocated) const;
 
   std::vector<std::pair<const void *, size_t>> runtimeBuffers_;
   BufferRelease release_;
-  /// Callee buffers by `allocated` pointer; freed when the last user drops.
-  std::map<void *, std::shared_ptr<void>> owners_;
+  /// Callee buffers by `allocated` pointer (a few per call); freed when the
+  /// last user drops.
+  std::vector<std::pair<void *, std::shared_ptr<void>>> owners_;
 };
 
 } // namespace needle::runtime

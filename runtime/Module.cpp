@@ -79,6 +79,8 @@ struct Module::Impl {
   BufferRelease releaseBuffer;
   Manifest manifest;
   std::vector<EntryFunction> functions; // parallel to manifest.entryPoints
+  /// Per entry point, the index in `variables` of each variable it takes.
+  std::vector<std::vector<size_t>> entryVariables;
   std::vector<Tensor> variables;        // parallel to manifest.variables
   int32_t *threadCount = nullptr;       // the artifact's, when it has one
   int threads = 1;
@@ -134,6 +136,9 @@ StatusOr<Module> Module::load(const std::string &path, const LoadOptions &option
                            "' names symbol '" + entry.symbol +
                            "', which the artifact does not export");
     impl->functions.push_back(reinterpret_cast<EntryFunction>(function));
+    std::vector<size_t> &indices = impl->entryVariables.emplace_back();
+    for (const std::string &name : entry.variables)
+      impl->findVariable(name, indices.emplace_back()); // parseManifest checked it
   }
   impl->threadCount = static_cast<int32_t *>(dlsym(handle, kThreadCountSymbol));
   impl->releaseBuffer = {impl->library, reinterpret_cast<void (*)(void *)>(
@@ -204,16 +209,17 @@ StatusOr<std::vector<Tensor>> Module::call(std::string_view name,
   for (size_t i = 0; i < inputs.size(); ++i) {
     const TensorSpec &spec = entry.inputs[i];
     const Tensor &input = inputs[i];
-    std::string what = entry.name + ": input " + std::to_string(i) + " ('" +
-                       spec.name + "')";
+    auto what = [&] {
+      return entry.name + ": input " + std::to_string(i) + " ('" + spec.name + "')";
+    };
     if (input.dtype() != spec.dtype)
-      return Status::error(what + " has dtype " + dtypeName(input.dtype()) +
+      return Status::error(what() + " has dtype " + dtypeName(input.dtype()) +
                            " but the entry point expects " + dtypeName(spec.dtype));
     bool matches = input.rank() == spec.shape.size();
     for (size_t d = 0; matches && d < spec.shape.size(); ++d)
       matches = spec.shape[d] == kDynamicDim || spec.shape[d] == input.shape()[d];
     if (!matches)
-      return Status::error(what + " has shape " + formatShape(input.shape()) +
+      return Status::error(what() + " has shape " + formatShape(input.shape()) +
                            " but the entry point expects " + formatShape(spec.shape));
   }
 
@@ -247,8 +253,12 @@ StatusOr<std::vector<Tensor>> Module::call(std::string_view name,
   }
 
   // Descriptors in ABI order: outputs, inputs, variables.
+  const std::vector<size_t> &variableIndices = impl_->entryVariables[entryIndex];
+  size_t operands = entry.outputs.size() + inputs.size() + variableIndices.size();
   std::vector<MemRefDescriptor> descriptors;
   std::vector<std::pair<const void *, size_t>> runtimeBuffers;
+  descriptors.reserve(operands);
+  runtimeBuffers.reserve(operands);
   for (const TensorSpec &spec : entry.outputs)
     descriptors.emplace_back(spec.shape.size());
   for (const Tensor &input : inputs) {
@@ -256,14 +266,14 @@ StatusOr<std::vector<Tensor>> Module::call(std::string_view name,
         const_cast<void *>(input.data()), input.shape()));
     runtimeBuffers.emplace_back(input.data(), input.byteSize());
   }
-  for (const std::string &variableName : entry.variables) {
-    size_t index;
-    impl_->findVariable(variableName, index); // the manifest guarantees it
+  for (size_t index : variableIndices) {
     Tensor &variable = impl_->variables[index];
     descriptors.push_back(MemRefDescriptor::contiguous(variable.data(), variable.shape()));
     runtimeBuffers.emplace_back(variable.data(), variable.byteSize());
   }
+  // Descriptors hold their words inline: addresses are taken once none moves.
   std::vector<void *> args;
+  args.reserve(operands);
   for (MemRefDescriptor &descriptor : descriptors)
     args.push_back(descriptor.address());
 
@@ -276,6 +286,7 @@ StatusOr<std::vector<Tensor>> Module::call(std::string_view name,
   for (size_t i = 0; i < entry.outputs.size(); ++i)
     adopter.claim(descriptors[i]);
   std::vector<Tensor> outputs;
+  outputs.reserve(entry.outputs.size());
   for (size_t i = 0; i < entry.outputs.size(); ++i) {
     const TensorSpec &spec = entry.outputs[i];
     StatusOr<Tensor> output = adopter.adopt(descriptors[i], spec.dtype, spec.shape);

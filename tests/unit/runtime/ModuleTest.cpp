@@ -1,5 +1,6 @@
 // Module against the hand-written fake artifacts (fake_artifact.c).
 #include "runtime/Module.h"
+#include "runtime/MemRef.h"
 
 #include "runtime/Random.h"
 #include "runtime/SafeTensors.h"
@@ -80,6 +81,37 @@ TEST(Module, LoadsAndInitialisesVariablesFromTheSeed) {
   EXPECT_NE(variableValues<float>(loadGood(1338), "w"), w);
   module.initializeVariables(1337);
   EXPECT_EQ(variableValues<float>(module, "w"), w);
+}
+
+// Descriptors hold their words inline up to kInlineRank and on the heap
+// beyond; both must lay out {allocated, aligned, offset, sizes, strides}.
+TEST(MemRefDescriptor, LaysOutEveryRank) {
+  float data[1];
+  for (size_t rank = 0; rank <= MemRefDescriptor::kInlineRank + 3; ++rank) {
+    Shape shape;
+    for (size_t i = 0; i < rank; ++i)
+      shape.push_back(int64_t(i + 2));
+    MemRefDescriptor descriptor = MemRefDescriptor::contiguous(data, shape);
+    MemRefDescriptor copy = descriptor;
+    for (MemRefDescriptor *d : {&descriptor, &copy}) {
+      const int64_t *words = static_cast<const int64_t *>(d->address());
+      EXPECT_EQ(reinterpret_cast<void *>(words[0]), static_cast<void *>(data)) << rank;
+      EXPECT_EQ(reinterpret_cast<void *>(words[1]), static_cast<void *>(data)) << rank;
+      EXPECT_EQ(words[2], 0) << rank;
+      int64_t stride = 1;
+      for (size_t i = rank; i-- > 0;) {
+        EXPECT_EQ(words[3 + i], shape[i]) << rank;
+        EXPECT_EQ(words[3 + rank + i], stride) << rank;
+        EXPECT_EQ(d->size(i), shape[i]);
+        EXPECT_EQ(d->stride(i), stride);
+        stride *= shape[i];
+      }
+    }
+    MemRefDescriptor output(rank);
+    const int64_t *words = static_cast<const int64_t *>(output.address());
+    for (size_t i = 0; i < 3 + 2 * rank; ++i)
+      EXPECT_EQ(words[i], 0) << rank;
+  }
 }
 
 TEST(Module, CallsWithDynamicBatchAndAdoptsAlignedOutputs) {
