@@ -1,7 +1,7 @@
 // Module against the hand-written fake artifacts (fake_artifact.c).
 #include "runtime/Module.h"
-#include "runtime/MemRef.h"
 
+#include "runtime/MemRef.h"
 #include "runtime/Random.h"
 #include "runtime/SafeTensors.h"
 
