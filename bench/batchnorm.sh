@@ -23,6 +23,7 @@
 #   inf/cp          needle inference GB/s / that copy's; "1t" both on 1 thread
 # The last lines compare with the copy on arrays far beyond the caches.
 # Each side runs in REPEATS processes, interleaved; medians of their medians.
+# SHAPES (default "128x1024 1024x1024 8192x512") picks the N x C sizes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${BUILD_DIR:-build}
