@@ -11,10 +11,11 @@
 #   train ms        needle's training forward on THREADS threads (and on 1)
 #   torch1/2        PyTorch's training forward on 1 and 2 threads
 #   x best          PyTorch's best time / needle's (above 1: needle is faster)
-#   bound           (read of x + copy of x to y, both on THREADS threads) /
-#                   needle's training time: how close the training form, which
-#                   reads x for its statistics and then reads x and writes y,
-#                   comes to that traffic at this machine's rates (1 = at it)
+#   bound           a read of x followed by a copy of x to y (back to back,
+#                   on THREADS threads, each thread on the same rows in both)
+#                   / needle's training time: how close the training form,
+#                   which reads x for its statistics and then reads x and
+#                   writes y, comes to that traffic on this machine (1 = at it)
 #   infer ms        needle's inference on THREADS threads (and on 1)
 #   GB/s            needle's inference bandwidth
 #   copy GB/s       a STREAM-like copy of x's bytes on THREADS threads (each
@@ -63,13 +64,13 @@ for shape in ${SHAPES:-128x1024 1024x1024 8192x512}; do
   train=$(field "$needle" 1) infer=$(field "$needle" 2) copy=$(field "$needle" 3)
   train_1=$(field "$serial" 1) infer_1=$(field "$serial" 2) copy_1=$(field "$serial" 3)
   large+=($(field "$needle" 5))
-  read=$(field "$needle" 6)
+  sweeps=$(field "$needle" 6)
   torch_train_1=$(field "$torch1" 1) torch_train_2=$(field "$torch2" 1)
   best=$(min "$torch_train_1" "$torch_train_2")
   infer_gbps+=("$shape:$(gbps "$n" "$c" "$infer")")
   printf "%-10s | %8.4f %8.4f %8.4f %8.4f %6s %6s | %8.4f %8.4f %6s %6s %6s %6s\n" "$shape" \
     "$train" "$train_1" "$torch_train_1" "$torch_train_2" "$(ratio "$best" "$train")" \
-    "$(awk -v r="$read" -v c="$copy" -v t="$train" 'BEGIN {printf "%.2f", (r + c) / t}')" \
+    "$(ratio "$sweeps" "$train")" \
     "$infer" "$infer_1" "$(gbps "$n" "$c" "$infer")" "$(gbps "$n" "$c" "$copy")" \
     "$(ratio "$copy" "$infer")" "$(ratio "$copy_1" "$infer_1")"
 done
