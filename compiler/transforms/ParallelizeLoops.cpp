@@ -39,9 +39,12 @@ namespace {
 constexpr int64_t kInnerAlignment = 16;
 
 /// Where to split a generic: along `loop`, at multiples of `alignment`.
+/// `block` is the K of a reduction split into per-block partials (0 for a
+/// parallel loop): each range is whole blocks.
 struct Split {
   unsigned loop;
   int64_t alignment;
+  int64_t block = 0;
 };
 
 /// How an indexing-map result reads `loop`: 1 for the plain dim, K for
@@ -69,7 +72,11 @@ int64_t getBlocking(AffineExpr result, unsigned loop) {
 /// reads it as `loop floordiv K` (per-block partial results) for one K, at
 /// multiples of K, which keeps each block's sum in one thread and in order.
 /// Ranges start at multiples of every K any operand reads the loop through.
-std::optional<Split> findSplit(linalg::GenericOp op) {
+/// When that loop is such a reduction, a batch with fewer blocks than
+/// threads leaves threads idle (BatchNorm's statistics of 128 rows are one
+/// block), so the next splittable parallel loop comes second, for those.
+SmallVector<Split, 2> findSplits(linalg::GenericOp op) {
+  SmallVector<Split, 2> splits;
   for (auto [loop, iterator] : llvm::enumerate(op.getIteratorTypesArray())) {
     bool reduction = iterator == utils::IteratorType::reduction;
     int64_t block = 0;     // the K every output reads a reduction through
@@ -99,9 +106,27 @@ std::optional<Split> findSplit(linalg::GenericOp op) {
     // Ranges along the innermost (contiguous) loop are whole vectors.
     if (loop + 1 == op.getNumLoops())
       alignment = std::lcm(alignment, kInnerAlignment);
-    return Split{unsigned(loop), alignment};
+    if (!splits.empty() && reduction)
+      continue;
+    splits.push_back(Split{unsigned(loop), alignment, reduction ? block : 0});
+    if (!splits.front().block)
+      break;
+    if (splits.size() == 2)
+      break;
   }
-  return std::nullopt;
+  return splits;
+}
+
+/// Elements `op` reads per point of its iteration space: its inputs indexed
+/// by every loop (BatchNorm's statistics sweep reads four rows per step), at
+/// least one. The size test weighs iterations by it.
+int64_t getReadsPerIteration(linalg::GenericOp op) {
+  int64_t reads = llvm::count_if(op.getDpsInputOperands(), [&](OpOperand *input) {
+    AffineMap map = op.getMatchingIndexingMap(input);
+    return llvm::all_of(llvm::seq<unsigned>(0, op.getNumLoops()),
+                        [&](unsigned loop) { return map.isFunctionOfDim(loop); });
+  });
+  return std::max<int64_t>(reads, 1);
 }
 
 /// Producers larger than this stay serial (elements of iteration space, and
@@ -216,26 +241,27 @@ struct ParallelizeLoopsPass
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    SmallVector<std::pair<linalg::GenericOp, Split>> candidates;
+    SmallVector<std::pair<linalg::GenericOp, SmallVector<Split, 2>>> candidates;
     module.walk([&](linalg::GenericOp op) {
       if (!op.hasPureBufferSemantics() || op->getParentOfType<omp::ParallelOp>())
         return;
-      if (std::optional<Split> split = findSplit(op))
-        candidates.push_back({op, *split});
+      SmallVector<Split, 2> splits = findSplits(op);
+      if (!splits.empty())
+        candidates.push_back({op, std::move(splits)});
     });
     // A producer every thread runs for itself is not split on its own.
     DenseMap<Operation *, SmallVector<PrivateProducer>> privates;
     DenseSet<Operation *> privateProducers;
-    for (auto [op, split] : candidates)
+    for (auto &[op, splits] : candidates)
       for (PrivateProducer &found : privates[op] = findPrivateProducers(op))
         privateProducers.insert(found.producer);
     memref::GlobalOp threadCount;
-    for (auto [op, split] : candidates) {
+    for (auto &[op, splits] : candidates) {
       if (privateProducers.contains(op))
         continue;
       if (!threadCount)
         threadCount = getOrCreateThreadCount(module);
-      parallelize(op, split, privates[op], threadCount);
+      parallelize(op, splits, privates[op], threadCount);
     }
     // A module that splits nothing reads no thread count (and does not link
     // the OpenMP runtime).
@@ -243,22 +269,24 @@ struct ParallelizeLoopsPass
       threadCount.erase();
   }
 
-  /// Splits `op` along `loop` when its iteration space has at least
-  /// `minElements` points, into `scf.if (threads > 1 && work large) {
-  /// omp.parallel { wsloop over thread ranges } } else { op }`. Static
+  /// Splits `op` when it reads at least `minElements` elements (its
+  /// iteration space's points weighed by getReadsPerIteration), into
+  /// `scf.if (threads > 1 && work large) { omp.parallel { wsloop over
+  /// thread ranges } } else { op }`; with a second split, the region is
+  /// `scf.if (blocks >= threads) { first } else { second }`. Static
   /// iteration spaces decide the size test at compile time.
-  void parallelize(linalg::GenericOp op, Split split,
+  void parallelize(linalg::GenericOp op, ArrayRef<Split> splits,
                    ArrayRef<PrivateProducer> privates, memref::GlobalOp threadCount) {
-    unsigned loop = split.loop;
     SmallVector<int64_t> staticRanges = op.getStaticLoopRanges();
+    int64_t reads = getReadsPerIteration(op);
     if (!llvm::is_contained(staticRanges, ShapedType::kDynamic) &&
-        llvm::product_of(staticRanges) < minElements)
+        llvm::product_of(staticRanges) * reads < minElements)
       return;
     OpBuilder b(op);
     Location loc = op.getLoc();
     SmallVector<Range, 4> ranges =
         cast<linalg::LinalgOp>(op.getOperation()).createLoopRanges(b, loc);
-    int64_t staticWork = 1;
+    int64_t staticWork = reads;
     Value dynamicWork;
     for (Range range : ranges) {
       if (std::optional<int64_t> constant = getConstantIntValue(range.size)) {
@@ -300,9 +328,34 @@ struct ParallelizeLoopsPass
       for (memref::DeallocOp dealloc : p.deallocs)
         dealloc->moveBefore(elseEnd);
 
+    b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
+    if (splits.size() == 1) {
+      createRegion(b, op, splits[0], ranges, threads32, threads, privates);
+      return;
+    }
+    Value blocks = affine::makeComposedAffineApply(
+        b, loc, b.getAffineSymbolExpr(0).ceilDiv(splits[0].block),
+        {getValueOrCreateConstantIndexOp(b, loc, ranges[splits[0].loop].size)});
+    Value enough =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, blocks, threads);
+    auto choice = scf::IfOp::create(b, loc, enough, /*withElseRegion=*/true);
+    for (auto [split, block] :
+         llvm::zip(splits, std::array{choice.thenBlock(), choice.elseBlock()})) {
+      b.setInsertionPoint(block->getTerminator());
+      createRegion(b, op, split, ranges, threads32, threads, privates);
+    }
+  }
+
+  /// At `b`: `op` split by `split` in an omp.parallel of `threads` threads,
+  /// each running the private producers and then its part.
+  void createRegion(OpBuilder &b, linalg::GenericOp op, Split split,
+                    ArrayRef<Range> ranges, Value threads32, Value threads,
+                    ArrayRef<PrivateProducer> privates) {
+    Location loc = op.getLoc();
+    unsigned loop = split.loop;
+    Value one = arith::ConstantIndexOp::create(b, loc, 1);
     // Thread t runs [t * chunk, min((t + 1) * chunk, size)), chunk = size /
     // threads rounded up to the split's alignment.
-    b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
     Value size = getValueOrCreateConstantIndexOp(b, loc, ranges[loop].size);
     AffineExpr s0 = b.getAffineSymbolExpr(0), s1 = b.getAffineSymbolExpr(1);
     AffineExpr chunkExpr =

@@ -206,13 +206,15 @@ def NeedleForwardCopiedBuffers
 def NeedleParallelizeLoops : Pass<"needle-parallelize-loops", "::mlir::ModuleOp"> {
   let summary = "Split large linalg generics on buffers across threads with OpenMP";
   let description = [{
-    Each `linalg.generic` on memrefs whose iteration space has at least
-    `min-elements` points (tested at run time when sizes are dynamic) is
-    split along its outermost loop whose ranges are independent: a parallel
-    loop that every output is indexed by, or a reduction that every output
-    reads as `loop floordiv K` (per-block partial sums), split at multiples
-    of K; every operand reads the loop plainly, as `floordiv K`, or not at
-    all. The split runs in `omp.parallel num_threads(n) { omp.wsloop }` over
+    Each `linalg.generic` on memrefs that reads at least `min-elements`
+    elements (its iteration space's points times its inputs indexed by every
+    loop; tested at run time when sizes are dynamic) is split along its
+    outermost loop whose ranges are independent: a parallel loop that every
+    output is indexed by, or a reduction that every output reads as
+    `loop floordiv K` (per-block partial sums), split at multiples of K;
+    every operand reads the loop plainly, as `floordiv K`, or not at all.
+    A reduction split runs only when there are at least as many blocks as
+    threads; otherwise the next splittable parallel loop is split. The split runs in `omp.parallel num_threads(n) { omp.wsloop }` over
     n contiguous ranges, one per thread, each a copy of the generic on
     subviews whose `linalg.index` of the split loop is offset by the range's
     start; ranges along the innermost loop are whole 16-element vectors.
@@ -227,7 +229,7 @@ def NeedleParallelizeLoops : Pass<"needle-parallelize-loops", "::mlir::ModuleOp"
   }];
   let options = [
     Option<"minElements", "min-elements", "int64_t", /*default=*/"65536",
-           "the smallest iteration space worth a fork-join">,
+           "the fewest elements read worth a fork-join">,
   ];
   let dependentDialects = ["::mlir::affine::AffineDialect",
                            "::mlir::arith::ArithDialect",

@@ -22,7 +22,7 @@
 // CHECK:           %[[CHUNK:.*]] = affine.apply #{{.*}}()[%[[ROWS:.*]], %[[N]]]
 // CHECK:           omp.parallel num_threads(%[[N32]] : i32) proc_bind(spread) {
 // CHECK:             omp.wsloop {
-// CHECK-NEXT:          omp.loop_nest (%[[T:.*]]) : index = (%c0{{.*}}) to (%[[N]]) step (%c1)
+// CHECK-NEXT:          omp.loop_nest (%[[T:.*]]) : index = (%c0{{.*}}) to (%[[N]]) step (%c1{{.*}})
 // CHECK:                 %[[BEGIN:.*]] = affine.apply #{{.*}}(%[[T]])[%[[ROWS]], %[[N]]]
 // CHECK:                 %[[REST:.*]] = arith.subi %[[ROWS]], %[[BEGIN]]
 // CHECK:                 %[[MIN:.*]] = arith.minsi %[[CHUNK]], %[[REST]]
@@ -97,22 +97,38 @@ func.func @column_sums(%x: memref<4096x1000xf32>, %sums: memref<1000xf32>) {
 
 // A reduction into per-block partial sums (BatchNorm's statistics sweep) is
 // split along the reduction, at multiples of the block: each block is summed
-// by one thread, in order. Operands read per block get block subviews.
+// by one thread, in order. Operands read per block get block subviews. With
+// fewer blocks than threads it is split along the features instead, in
+// whole vectors.
+// CHECK-DAG:   #[[COUNT:.*]] = affine_map<()[s0] -> (s0 ceildiv 128)>
 // CHECK-DAG:   #[[ROWS:.*]] = affine_map<()[s0, s1] -> (((s0 ceildiv s1) ceildiv 128) * 128)>
 // CHECK-DAG:   #[[FIRST:.*]] = affine_map<(d0)[s0, s1] -> ((d0 * (((s0 ceildiv s1) ceildiv 128) * 128)) floordiv 128)>
-// CHECK-DAG:   #[[COUNT:.*]] = affine_map<()[s0] -> (s0 ceildiv 128)>
+// CHECK-DAG:   #[[FEATURES:.*]] = affine_map<()[s0] -> (((256 ceildiv s0) ceildiv 16) * 16)>
 // CHECK-LABEL: func.func @block_partials
 // LARGE-LABEL: func.func @block_partials
-// CHECK:         affine.apply #[[ROWS]]()
-// CHECK:         omp.parallel
-// CHECK:           omp.loop_nest (%[[T:.*]]) :
-// CHECK:           %[[BEGIN:.*]] = affine.apply
-// CHECK:           %[[LEN:.*]] = arith.maxsi
-// CHECK:           memref.subview %arg0[%[[BEGIN]], 0] [%[[LEN]], 256] [1, 1]
-// CHECK:           %[[B0:.*]] = affine.apply #[[FIRST]](%[[T]])
-// CHECK:           %[[BN:.*]] = affine.apply #[[COUNT]]()[%[[LEN]]]
-// CHECK:           memref.subview %arg1[%[[B0]], 0] [%[[BN]], 256] [1, 1]
-// CHECK:           iterator_types = ["reduction", "parallel"]
+// CHECK:         %[[N:.*]] = arith.index_cast
+// CHECK:         scf.if
+// CHECK-NEXT:      %[[BLOCKS:.*]] = affine.apply #[[COUNT]]()[%[[ROWS_X:.*]]]
+// CHECK-NEXT:      %[[ENOUGH:.*]] = arith.cmpi sge, %[[BLOCKS]], %[[N]]
+// CHECK-NEXT:      scf.if %[[ENOUGH]] {
+// CHECK:             affine.apply #[[ROWS]]()
+// CHECK:             omp.parallel
+// CHECK:               omp.loop_nest (%[[T:.*]]) :
+// CHECK:               %[[BEGIN:.*]] = affine.apply
+// CHECK:               %[[LEN:.*]] = arith.maxsi
+// CHECK:               memref.subview %arg0[%[[BEGIN]], 0] [%[[LEN]], 256] [1, 1]
+// CHECK:               %[[B0:.*]] = affine.apply #[[FIRST]](%[[T]])
+// CHECK:               %[[BN:.*]] = affine.apply #[[COUNT]]()[%[[LEN]]]
+// CHECK:               memref.subview %arg1[%[[B0]], 0] [%[[BN]], 256] [1, 1]
+// CHECK:               iterator_types = ["reduction", "parallel"]
+// CHECK:           } else {
+// CHECK:             affine.apply #[[FEATURES]]()
+// CHECK:             omp.parallel
+// CHECK:               %[[C0:.*]] = affine.apply
+// CHECK:               %[[CLEN:.*]] = arith.maxsi
+// CHECK:               memref.subview %arg0[0, %[[C0]]] [%{{.*}}, %[[CLEN]]] [1, 1]
+// CHECK:               memref.subview %arg1[0, %[[C0]]] [%{{.*}}, %[[CLEN]]] [1, 1]
+// CHECK:               iterator_types = ["reduction", "parallel"]
 func.func @block_partials(%x: memref<?x256xf32>, %partials: memref<?x256xf32>) {
   linalg.generic {indexing_maps = [affine_map<(i, c) -> (i, c)>,
                                    affine_map<(i, c) -> (i floordiv 128, c)>],
@@ -328,5 +344,35 @@ func.func @shared_producers(%x: memref<?x512xf32>, %w: memref<512xf32>, %var: me
   memref.dealloc %used : memref<512xf32>
   memref.dealloc %clobbered : memref<512xf32>
   memref.dealloc %large : memref<40x512xf32>
+  return
+}
+
+// -----
+
+// The size test counts the elements read: two full-size inputs of 32768
+// points each are 65536 elements, split; one is not.
+// CHECK-LABEL: func.func @two_inputs
+// CHECK:         omp.parallel
+// CHECK-LABEL: func.func @one_input
+// CHECK-NOT:     omp.parallel
+func.func @two_inputs(%a: memref<256x128xf32>, %b: memref<256x128xf32>, %y: memref<256x128xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(i, c) -> (i, c)>, affine_map<(i, c) -> (i, c)>,
+                                   affine_map<(i, c) -> (i, c)>],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%a, %b : memref<256x128xf32>, memref<256x128xf32>) outs(%y : memref<256x128xf32>) {
+  ^bb0(%p: f32, %q: f32, %out: f32):
+    %r = arith.addf %p, %q : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+func.func @one_input(%a: memref<256x128xf32>, %y: memref<256x128xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(i, c) -> (i, c)>, affine_map<(i, c) -> (i, c)>],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%a : memref<256x128xf32>) outs(%y : memref<256x128xf32>) {
+  ^bb0(%p: f32, %out: f32):
+    %r = arith.negf %p : f32
+    linalg.yield %r : f32
+  }
   return
 }

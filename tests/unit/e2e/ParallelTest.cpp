@@ -57,9 +57,10 @@ TEST(Parallel, BatchNormMatchesOneThreadAndFloat64) {
     weight[c] = 1.0f + float(c) / features;
     bias[c] = float(c) / 10;
   }
-  // 255 rows: no split (below 65536 elements); 1030: the statistics split
-  // into 256 + 1 sweep rows; 4099: 8 blocks of 128 sweep rows.
-  for (int64_t n : {255, 1030, 4099}) {
+  // 255 rows: no split (the sweep reads fewer than 65536 elements); 300:
+  // one block of 75 sweep steps, so the statistics are split by features;
+  // 1030: 257 steps, 3 blocks (by features on 8 threads); 4099: 8 blocks.
+  for (int64_t n : {255, 300, 1030, 4099}) {
     SCOPED_TRACE("batch of " + std::to_string(n));
     std::vector<float> values = randomValues(n * features, uint32_t(n));
     Tensor x = *Tensor::fromValues<float>({n, features}, values);
