@@ -25,6 +25,7 @@
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 
 #include <numeric>
 
@@ -142,14 +143,23 @@ struct PrivateProducer {
   SmallVector<memref::DeallocOp> deallocs;  // after the split generic
 };
 
+/// The buffer `value` is a view of.
+Value getViewSource(Value value) {
+  while (auto view = value.getDefiningOp<ViewLikeOpInterface>())
+    value = view.getViewSource();
+  return value;
+}
+
 /// The producers of `op`'s inputs that every thread may run for itself: a
 /// small static generic on buffers in `op`'s block whose every init is a
 /// static memref.alloc that nothing but the producer, `op` (as an input)
 /// and deallocs after `op` uses, and whose inputs nothing between it and
-/// `op` may write.
+/// `op` may write, nor `op` itself (another thread's part may be written
+/// before a thread runs the producer).
 SmallVector<PrivateProducer> findPrivateProducers(linalg::GenericOp op) {
   SmallVector<PrivateProducer> found;
   Block *block = op->getBlock();
+  SmallVector<Value> written = llvm::map_to_vector(op.getDpsInits(), getViewSource);
   for (Value input : op.getDpsInputs()) {
     auto producer = dyn_cast_or_null<linalg::GenericOp>([&]() -> Operation * {
       for (Operation *user : input.getUsers())
@@ -164,7 +174,10 @@ SmallVector<PrivateProducer> findPrivateProducers(linalg::GenericOp op) {
       continue;
     SmallVector<int64_t> ranges = producer.getStaticLoopRanges();
     if (llvm::is_contained(ranges, ShapedType::kDynamic) ||
-        llvm::product_of(ranges) > kMaxPrivateElements)
+        llvm::product_of(ranges) > kMaxPrivateElements ||
+        llvm::any_of(producer.getDpsInputs(), [&](Value read) {
+          return llvm::is_contained(written, getViewSource(read));
+        }))
       continue;
 
     PrivateProducer candidate{producer, {}, {}};

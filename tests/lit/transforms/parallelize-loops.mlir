@@ -376,3 +376,37 @@ func.func @one_input(%a: memref<256x128xf32>, %y: memref<256x128xf32>) {
   }
   return
 }
+
+// -----
+
+// A producer that reads what the split generic writes (here its first row)
+// stays serial: another thread could overwrite that row before this one
+// runs the producer.
+// CHECK-LABEL: func.func @producer_reads_output
+// CHECK:         linalg.generic {{.*}} outs(%[[S:.*]] : memref<512xf32>)
+// CHECK:         scf.if
+// CHECK:           omp.parallel
+// CHECK-NOT:         memref.alloca
+// CHECK:             linalg.generic {{.*}} ins(%{{.*}}, %[[S]] :
+func.func @producer_reads_output(%x: memref<?x512xf32>, %y: memref<?x512xf32>) {
+  %first = memref.subview %y[0, 0] [1, 512] [1, 1]
+      : memref<?x512xf32> to memref<512xf32, strided<[1]>>
+  %s = memref.alloc() : memref<512xf32>
+  linalg.generic {indexing_maps = [affine_map<(c) -> (c)>, affine_map<(c) -> (c)>],
+                  iterator_types = ["parallel"]}
+      ins(%first : memref<512xf32, strided<[1]>>) outs(%s : memref<512xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = math.sqrt %a : f32
+    linalg.yield %r : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(i, c) -> (i, c)>, affine_map<(i, c) -> (c)>,
+                                   affine_map<(i, c) -> (i, c)>],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%x, %s : memref<?x512xf32>, memref<512xf32>) outs(%y : memref<?x512xf32>) {
+  ^bb0(%a: f32, %b: f32, %out: f32):
+    %r = arith.mulf %a, %b : f32
+    linalg.yield %r : f32
+  }
+  memref.dealloc %s : memref<512xf32>
+  return
+}
