@@ -44,7 +44,8 @@ void *MemRefDescriptor::pointerAt(size_t word) const {
 }
 
 void BufferRelease::operator()(void *block) const {
-  if (function)
+  // The lock keeps the artifact loaded for the duration of the call.
+  if (std::shared_ptr<void> loaded = function ? library.lock() : nullptr)
     function(block);
   else
     std::free(block);

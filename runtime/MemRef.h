@@ -47,11 +47,12 @@ private:
 };
 
 /// Frees the buffers compiled code returns: with the artifact's exported
-/// deallocator when it has one (the block goes back to its cache, so the next
-/// call writes warm memory), keeping the artifact loaded while a buffer
-/// lives; with free() otherwise.
+/// deallocator while the artifact is loaded (the block goes back to its
+/// cache, so the next call writes warm memory), with free() once it is
+/// unloaded or when it has none. Its blocks are plain malloc blocks, so both
+/// are correct; an output never keeps an artifact (or its cache) loaded.
 struct BufferRelease {
-  std::shared_ptr<void> library;
+  std::weak_ptr<void> library;
   void (*function)(void *) = nullptr;
   void operator()(void *block) const;
 };

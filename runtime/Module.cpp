@@ -74,7 +74,7 @@ StatusOr<std::string_view> manifestText(const char *symbol) {
 
 struct Module::Impl {
   std::string path;
-  /// dlclose'd when the Module and every output it returned are gone.
+  /// dlclose'd with the Module; outputs hold it weakly.
   std::shared_ptr<void> library;
   BufferRelease releaseBuffer;
   Manifest manifest;

@@ -130,8 +130,9 @@ int64_t getReadsPerIteration(linalg::GenericOp op) {
   return std::max<int64_t>(reads, 1);
 }
 
-/// Producers larger than this stay serial (elements of iteration space, and
-/// bytes of stack per thread for their results).
+/// Producers larger than this stay serial (elements of iteration space), and
+/// all of a split generic's private producers' results take at most this
+/// many bytes of each thread's stack.
 constexpr int64_t kMaxPrivateElements = 16384;
 constexpr int64_t kMaxPrivateBytes = 64 << 10;
 
@@ -151,7 +152,8 @@ Value getViewSource(Value value) {
 }
 
 /// The producers of `op`'s inputs that every thread may run for itself: a
-/// small static generic on buffers in `op`'s block whose every init is a
+/// small static generic on buffers in `op`'s block, whose body only
+/// computes (it reads nothing but its operands), whose every init is a
 /// static memref.alloc that nothing but the producer, `op` (as an input)
 /// and deallocs after `op` uses, and whose inputs nothing between it and
 /// `op` may write, nor `op` itself (another thread's part may be written
@@ -160,6 +162,7 @@ SmallVector<PrivateProducer> findPrivateProducers(linalg::GenericOp op) {
   SmallVector<PrivateProducer> found;
   Block *block = op->getBlock();
   SmallVector<Value> written = llvm::map_to_vector(op.getDpsInits(), getViewSource);
+  int64_t stackBytes = 0;
   for (Value input : op.getDpsInputs()) {
     auto producer = dyn_cast_or_null<linalg::GenericOp>([&]() -> Operation * {
       for (Operation *user : input.getUsers())
@@ -177,7 +180,9 @@ SmallVector<PrivateProducer> findPrivateProducers(linalg::GenericOp op) {
         llvm::product_of(ranges) > kMaxPrivateElements ||
         llvm::any_of(producer.getDpsInputs(), [&](Value read) {
           return llvm::is_contained(written, getViewSource(read));
-        }))
+        }) ||
+        llvm::any_of(producer.getBody()->without_terminator(),
+                     [](Operation &inner) { return !isMemoryEffectFree(&inner); }))
       continue;
 
     PrivateProducer candidate{producer, {}, {}};
@@ -206,7 +211,7 @@ SmallVector<PrivateProducer> findPrivateProducers(linalg::GenericOp op) {
       }
       candidate.buffers.push_back(alloc);
     }
-    if (!privatizable || bytes > kMaxPrivateBytes)
+    if (!privatizable || stackBytes + bytes > kMaxPrivateBytes)
       continue;
     // Its inputs must read the same at `op`: between the two, ops may only
     // allocate, or write buffers nothing but themselves, `op` and deallocs
@@ -228,8 +233,10 @@ SmallVector<PrivateProducer> findPrivateProducers(linalg::GenericOp op) {
           !(generic && writesOnlyFreshBuffers(generic)))
         privatizable = false;
     }
-    if (privatizable)
+    if (privatizable) {
+      stackBytes += bytes;
       found.push_back(std::move(candidate));
+    }
   }
   return found;
 }

@@ -410,3 +410,35 @@ func.func @producer_reads_output(%x: memref<?x512xf32>, %y: memref<?x512xf32>) {
   memref.dealloc %s : memref<512xf32>
   return
 }
+
+// -----
+
+// A producer whose body reads memory itself (here what the split generic
+// writes) stays serial too.
+// CHECK-LABEL: func.func @producer_body_loads
+// CHECK:         linalg.generic {{.*}} outs(%[[S:.*]] : memref<512xf32>)
+// CHECK:         scf.if
+// CHECK:           omp.parallel
+// CHECK-NOT:         memref.alloca
+// CHECK:             linalg.generic {{.*}} ins(%{{.*}}, %[[S]] :
+func.func @producer_body_loads(%x: memref<?x512xf32>, %y: memref<?x512xf32>) {
+  %c0 = arith.constant 0 : index
+  %s = memref.alloc() : memref<512xf32>
+  linalg.generic {indexing_maps = [affine_map<(c) -> (c)>], iterator_types = ["parallel"]}
+      outs(%s : memref<512xf32>) {
+  ^bb0(%o: f32):
+    %c = linalg.index 0 : index
+    %v = memref.load %y[%c0, %c] : memref<?x512xf32>
+    linalg.yield %v : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(i, c) -> (i, c)>, affine_map<(i, c) -> (c)>,
+                                   affine_map<(i, c) -> (i, c)>],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%x, %s : memref<?x512xf32>, memref<512xf32>) outs(%y : memref<?x512xf32>) {
+  ^bb0(%a: f32, %b: f32, %out: f32):
+    %r = arith.mulf %a, %b : f32
+    linalg.yield %r : f32
+  }
+  memref.dealloc %s : memref<512xf32>
+  return
+}
