@@ -38,7 +38,7 @@ void buildFreezePipeline(OpPassManager &pm, StringRef checkpoint) {
 static constexpr const char *kLinalgToLLVM =
     "linalg-fuse-elementwise-ops,"
     "func.func(needle-fold-transpose-into-contraction,"
-    "needle-contraction-loop-order),"
+    "needle-contraction-loop-order,needle-fill-per-destination),"
     "one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map},"
     "buffer-deallocation-pipeline,"

@@ -238,6 +238,20 @@ def NeedleParallelizeLoops : Pass<"needle-parallelize-loops", "::mlir::ModuleOp"
                            "::mlir::scf::SCFDialect"];
 }
 
+def NeedleFillPerDestination : Pass<"needle-fill-per-destination", "::mlir::func::FuncOp"> {
+  let summary = "Give every destination of a shared linalg.fill its own fill";
+  let description = [{
+    CSE merges identical fills of `tensor.empty` (the zero inits of the
+    matmuls and reductions of one shape); One-Shot Bufferize then allocates
+    the merged fill once, keeps it alive to its last use and copies it into
+    a new buffer for every destination. Before bufferisation, this pass
+    clones the empty and the fill in front of every destination use but one
+    (the first, when all uses are destinations), so that each fills its own
+    buffer in place.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect"];
+}
+
 def NeedleContractionLoopOrder : Pass<"needle-contraction-loop-order", "::mlir::func::FuncOp"> {
   let summary = "Put the reduction loop of matmuls outside the innermost parallel loop";
   let description = [{
