@@ -6,7 +6,10 @@
 // temporaries as large as the weights kept alive to the end. When the
 // destination's old value is not needed once the temporary is first written
 // (or only by that first write, element-wise, at the element it writes), the
-// temporary can be the destination itself.
+// temporary can be the destination itself. When the temporary is used for
+// something else first (a weight's gradient buffer reused for the new
+// weight), the last write into it can still go to the destination instead,
+// if nothing reads either between that write and the copy.
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/transforms/Passes.h"
@@ -102,11 +105,63 @@ struct ForwardCopiedBuffer : OpRewritePattern<memref::CopyOp> {
   }
 };
 
+/// `memref.copy %temp, %dest` whose source was last written, entirely, by
+/// an all-parallel generic that does not read its old value (reading %dest
+/// only at the element it writes): the generic writes %dest instead, when
+/// nothing between it and the copy uses %temp or %dest, and %dest is never
+/// viewed.
+struct WriteCopiedValueInPlace : OpRewritePattern<memref::CopyOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(memref::CopyOp copy,
+                                PatternRewriter &rewriter) const override {
+    Value temp = copy.getSource(), dest = copy.getTarget();
+    if (temp.getType() != dest.getType() || temp == dest)
+      return rewriter.notifyMatchFailure(copy, "not a copy between same-typed buffers");
+    for (Operation *user : dest.getUsers())
+      if (llvm::any_of(user->getResultTypes(), llvm::IsaPred<BaseMemRefType>))
+        return rewriter.notifyMatchFailure(copy, "destination has views");
+    // The last op before the copy that touches either buffer.
+    Operation *last = copy->getPrevNode();
+    auto touches = [&](Operation *op) {
+      bool found = false;
+      op->walk([&](Operation *nested) {
+        found |= llvm::is_contained(nested->getOperands(), temp) ||
+                 llvm::is_contained(nested->getOperands(), dest);
+      });
+      return found;
+    };
+    while (last && !touches(last))
+      last = last->getPrevNode();
+    auto generic = dyn_cast_or_null<linalg::GenericOp>(last);
+    if (!generic || !generic.hasPureBufferSemantics() ||
+        !readsOnlyAtWrittenElement(generic, dest, temp) ||
+        llvm::is_contained(generic.getDpsInputs(), temp))
+      return rewriter.notifyMatchFailure(copy, "not last written by an element-wise generic");
+    // Every element written (the init's map is a permutation of all the
+    // loops), none of the old values read.
+    OpOperand *init = generic.getDpsInitOperand(0);
+    if (!generic.getMatchingBlockArgument(init).use_empty())
+      return rewriter.notifyMatchFailure(copy, "the generic reads the old value");
+    // After the copy, the temporary may only be freed.
+    for (Operation *user : temp.getUsers()) {
+      Operation *ancestor = copy->getBlock()->findAncestorOpInBlock(*user);
+      if (user != copy && (!ancestor || copy->isBeforeInBlock(ancestor)) &&
+          !isa<memref::DeallocOp>(user))
+        return rewriter.notifyMatchFailure(copy, "temporary used after the copy");
+    }
+    rewriter.modifyOpInPlace(generic, [&] { init->set(dest); });
+    rewriter.eraseOp(copy);
+    return success();
+  }
+};
+
 struct NeedleForwardCopiedBuffers
     : impl::NeedleForwardCopiedBuffersBase<NeedleForwardCopiedBuffers> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<ForwardCopiedBuffer>(&getContext());
+    patterns.add<ForwardCopiedBuffer>(&getContext(), /*benefit=*/2);
+    patterns.add<WriteCopiedValueInPlace>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
   }

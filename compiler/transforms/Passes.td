@@ -199,6 +199,14 @@ def NeedleForwardCopiedBuffers
     computed element-wise from the old ones, copied into the variables at
     the end): it saves one pass over every updated variable and the
     temporaries kept alive until the copies.
+
+    When `%temp` serves for something else first (a weight's gradient
+    buffer, read by weight decay and the moments, then reused for the new
+    weight), the last op that touches `%temp` or `%dest` before the copy,
+    if it is an all-parallel `linalg.generic` writing all of `%temp`
+    without reading its old value (and `%dest` only at the element it
+    writes), writes `%dest` instead and the copy goes, provided `%temp` is
+    only freed after the copy.
   }];
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }

@@ -92,3 +92,83 @@ func.func @not_forwarded(%x: memref<4x4xf32>, %y: memref<16xf32>, %z: memref<4x4
   memref.copy %s, %z : memref<4x4xf32> to memref<4x4xf32>
   return %e : f32
 }
+
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+
+// A weight whose temporary first holds the gradient (weight decay and the
+// moment read it), then the new weight, computed without reading the
+// temporary: that last write goes to the weight, and the copy goes.
+// CHECK-LABEL: func.func @last_write_in_place
+// CHECK-SAME:    (%[[W:.*]]: memref<4x8xf32>, %[[G:.*]]: memref<4x8xf32>, %[[M:.*]]: memref<4x8xf32>)
+// CHECK:         %[[T:.*]] = memref.alloc
+// CHECK:         linalg.generic {{.*}} ins(%[[M]], %[[T]] : {{.*}}) outs(%[[M]] :
+// CHECK-NEXT:    ^bb0
+// CHECK:         linalg.generic {{.*}} ins(%[[W]], %[[M]] : {{.*}}) outs(%[[W]] :
+// CHECK-NOT:     memref.copy
+// CHECK:         memref.dealloc %[[T]]
+func.func @last_write_in_place(%w: memref<4x8xf32>, %g: memref<4x8xf32>, %m: memref<4x8xf32>) {
+  %t = memref.alloc() : memref<4x8xf32>
+  linalg.copy ins(%g : memref<4x8xf32>) outs(%t : memref<4x8xf32>)
+  linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%t, %w : memref<4x8xf32>, memref<4x8xf32>) outs(%t : memref<4x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %s = arith.addf %a, %b : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%m, %t : memref<4x8xf32>, memref<4x8xf32>) outs(%m : memref<4x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %s = arith.addf %a, %b : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%w, %m : memref<4x8xf32>, memref<4x8xf32>) outs(%t : memref<4x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %s = arith.subf %a, %b : f32
+    linalg.yield %s : f32
+  }
+  memref.copy %t, %w : memref<4x8xf32> to memref<4x8xf32>
+  memref.dealloc %t : memref<4x8xf32>
+  return
+}
+
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+
+// The same last write stays in the temporary when the weight is read between
+// it and the copy, or when the temporary is read after the copy.
+// CHECK-LABEL: func.func @read_between
+// CHECK:         memref.copy
+// CHECK-LABEL: func.func @read_after
+// CHECK:         memref.copy
+func.func @read_between(%w: memref<4x8xf32>, %g: memref<4x8xf32>, %out: memref<4x8xf32>) {
+  %t = memref.alloc() : memref<4x8xf32>
+  linalg.copy ins(%g : memref<4x8xf32>) outs(%t : memref<4x8xf32>)
+  linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%w, %g : memref<4x8xf32>, memref<4x8xf32>) outs(%t : memref<4x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %s = arith.subf %a, %b : f32
+    linalg.yield %s : f32
+  }
+  linalg.copy ins(%w : memref<4x8xf32>) outs(%out : memref<4x8xf32>)
+  memref.copy %t, %w : memref<4x8xf32> to memref<4x8xf32>
+  memref.dealloc %t : memref<4x8xf32>
+  return
+}
+func.func @read_after(%w: memref<4x8xf32>, %g: memref<4x8xf32>, %out: memref<4x8xf32>) {
+  %t = memref.alloc() : memref<4x8xf32>
+  linalg.copy ins(%g : memref<4x8xf32>) outs(%t : memref<4x8xf32>)
+  linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%w, %g : memref<4x8xf32>, memref<4x8xf32>) outs(%t : memref<4x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %s = arith.subf %a, %b : f32
+    linalg.yield %s : f32
+  }
+  memref.copy %t, %w : memref<4x8xf32> to memref<4x8xf32>
+  linalg.copy ins(%t : memref<4x8xf32>) outs(%out : memref<4x8xf32>)
+  memref.dealloc %t : memref<4x8xf32>
+  return
+}
