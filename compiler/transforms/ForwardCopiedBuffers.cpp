@@ -108,7 +108,7 @@ struct ForwardCopiedBuffer : OpRewritePattern<memref::CopyOp> {
 /// `memref.copy %temp, %dest` whose source was last written, entirely, by
 /// an all-parallel generic that does not read its old value (reading %dest
 /// only at the element it writes): the generic writes %dest instead, when
-/// nothing between it and the copy uses %temp or %dest, and %dest is never
+/// nothing between it and the copy uses %temp or %dest, and neither is ever
 /// viewed.
 struct WriteCopiedValueInPlace : OpRewritePattern<memref::CopyOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -118,9 +118,11 @@ struct WriteCopiedValueInPlace : OpRewritePattern<memref::CopyOp> {
     Value temp = copy.getSource(), dest = copy.getTarget();
     if (temp.getType() != dest.getType() || temp == dest)
       return rewriter.notifyMatchFailure(copy, "not a copy between same-typed buffers");
-    for (Operation *user : dest.getUsers())
-      if (llvm::any_of(user->getResultTypes(), llvm::IsaPred<BaseMemRefType>))
-        return rewriter.notifyMatchFailure(copy, "destination has views");
+    // Neither is viewed: every access names the buffer itself.
+    for (Value buffer : {temp, dest})
+      for (Operation *user : buffer.getUsers())
+        if (llvm::any_of(user->getResultTypes(), llvm::IsaPred<BaseMemRefType>))
+          return rewriter.notifyMatchFailure(copy, "a buffer has views");
     // The last op before the copy that touches either buffer.
     Operation *last = copy->getPrevNode();
     auto touches = [&](Operation *op) {

@@ -172,3 +172,27 @@ func.func @read_after(%w: memref<4x8xf32>, %g: memref<4x8xf32>, %out: memref<4x8
   memref.dealloc %t : memref<4x8xf32>
   return
 }
+
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+
+// A view of the temporary, made before its last write and written through
+// after it: the write goes through the view, so the last write stays put.
+// CHECK-LABEL: func.func @viewed_temporary
+// CHECK:         memref.copy
+func.func @viewed_temporary(%w: memref<4x8xf32>, %g: memref<4x8xf32>) {
+  %cst = arith.constant 0.0 : f32
+  %t = memref.alloc() : memref<4x8xf32>
+  %row = memref.subview %t[0, 0] [1, 8] [1, 1] : memref<4x8xf32> to memref<8xf32, strided<[1]>>
+  linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%w, %g : memref<4x8xf32>, memref<4x8xf32>) outs(%t : memref<4x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %s = arith.subf %a, %b : f32
+    linalg.yield %s : f32
+  }
+  linalg.fill ins(%cst : f32) outs(%row : memref<8xf32, strided<[1]>>)
+  memref.copy %t, %w : memref<4x8xf32> to memref<4x8xf32>
+  memref.dealloc %t : memref<4x8xf32>
+  return
+}
