@@ -43,6 +43,14 @@ bool readsOnlyAtWrittenElement(Operation *op, Value dest, Value temp) {
   return true;
 }
 
+/// Whether some op makes a view of `buffer` (then not every access to it
+/// names it).
+bool isViewed(Value buffer) {
+  return llvm::any_of(buffer.getUsers(), [](Operation *user) {
+    return llvm::any_of(user->getResultTypes(), llvm::IsaPred<BaseMemRefType>);
+  });
+}
+
 struct ForwardCopiedBuffer : OpRewritePattern<memref::CopyOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -83,9 +91,9 @@ struct ForwardCopiedBuffer : OpRewritePattern<memref::CopyOp> {
     // The destination's old value: never read once the first write into the
     // temporary has happened, and by that write only at the element it
     // writes; never viewed.
+    if (isViewed(dest))
+      return rewriter.notifyMatchFailure(copy, "destination has views");
     for (Operation *user : dest.getUsers()) {
-      if (llvm::any_of(user->getResultTypes(), llvm::IsaPred<BaseMemRefType>))
-        return rewriter.notifyMatchFailure(copy, "destination has views");
       if (user == copy)
         continue;
       Operation *ancestor = block->findAncestorOpInBlock(*user);
@@ -118,11 +126,8 @@ struct WriteCopiedValueInPlace : OpRewritePattern<memref::CopyOp> {
     Value temp = copy.getSource(), dest = copy.getTarget();
     if (temp.getType() != dest.getType() || temp == dest)
       return rewriter.notifyMatchFailure(copy, "not a copy between same-typed buffers");
-    // Neither is viewed: every access names the buffer itself.
-    for (Value buffer : {temp, dest})
-      for (Operation *user : buffer.getUsers())
-        if (llvm::any_of(user->getResultTypes(), llvm::IsaPred<BaseMemRefType>))
-          return rewriter.notifyMatchFailure(copy, "a buffer has views");
+    if (isViewed(temp) || isViewed(dest))
+      return rewriter.notifyMatchFailure(copy, "a buffer has views");
     // The last op before the copy that touches either buffer.
     Operation *last = copy->getPrevNode();
     auto touches = [&](Operation *op) {
