@@ -110,9 +110,7 @@ SmallVector<Split, 2> findSplits(linalg::GenericOp op) {
     if (!splits.empty() && reduction)
       continue;
     splits.push_back(Split{unsigned(loop), alignment, reduction ? block : 0});
-    if (!splits.front().block)
-      break;
-    if (splits.size() == 2)
+    if (!splits.front().block || splits.size() == 2)
       break;
   }
   return splits;
@@ -151,16 +149,84 @@ Value getViewSource(Value value) {
   return value;
 }
 
+/// `producer` as a private producer of `op` (see findPrivateProducers), or
+/// nothing. `written` holds the buffers `op` writes.
+std::optional<PrivateProducer> getPrivateProducer(linalg::GenericOp producer,
+                                                  linalg::GenericOp op,
+                                                  ArrayRef<Value> written) {
+  Block *block = op->getBlock();
+  if (producer->getBlock() != block || !producer->isBeforeInBlock(op) ||
+      !producer.hasPureBufferSemantics())
+    return std::nullopt;
+  SmallVector<int64_t> ranges = producer.getStaticLoopRanges();
+  if (llvm::is_contained(ranges, ShapedType::kDynamic) ||
+      llvm::product_of(ranges) > kMaxPrivateElements ||
+      llvm::any_of(producer.getDpsInputs(),
+                   [&](Value read) { return llvm::is_contained(written, getViewSource(read)); }) ||
+      llvm::any_of(producer.getBody()->without_terminator(),
+                   [](Operation &inner) { return !isMemoryEffectFree(&inner); }))
+    return std::nullopt;
+
+  PrivateProducer candidate{producer, {}, {}};
+  for (Value init : producer.getDpsInits()) {
+    auto alloc = init.getDefiningOp<memref::AllocOp>();
+    if (!alloc || alloc->getBlock() != block || !alloc.getType().hasStaticShape() ||
+        !alloc.getType().getElementType().isIntOrFloat() ||
+        llvm::is_contained(producer.getDpsInputs(), init) ||
+        llvm::is_contained(op.getDpsInits(), init))
+      return std::nullopt;
+    for (Operation *user : init.getUsers()) {
+      if (user == producer || user == op)
+        continue;
+      auto dealloc = dyn_cast<memref::DeallocOp>(user);
+      if (!dealloc || dealloc->getBlock() != block || !op->isBeforeInBlock(dealloc))
+        return std::nullopt;
+      candidate.deallocs.push_back(dealloc);
+    }
+    candidate.buffers.push_back(alloc);
+  }
+  // Its inputs must read the same at `op`: between the two, ops may only
+  // allocate, or write buffers nothing but themselves, `op` and deallocs
+  // use (the other private producers).
+  auto writesOnlyFreshBuffers = [&](linalg::GenericOp generic) {
+    return llvm::all_of(generic.getDpsInits(), [&](Value init) {
+      return init.getDefiningOp<memref::AllocOp>() &&
+             llvm::all_of(init.getUsers(), [&](Operation *user) {
+               return user == generic || user == op || isa<memref::DeallocOp>(user);
+             });
+    });
+  };
+  for (Operation *between = producer->getNextNode(); between != op;
+       between = between->getNextNode()) {
+    auto effects = dyn_cast<MemoryEffectOpInterface>(between);
+    auto generic = dyn_cast<linalg::GenericOp>(between);
+    if (!isMemoryEffectFree(between) &&
+        !(effects && effects.onlyHasEffect<MemoryEffects::Allocate>()) &&
+        !(generic && writesOnlyFreshBuffers(generic)))
+      return std::nullopt;
+  }
+  return candidate;
+}
+
+/// Bytes of stack the private copies of `p`'s results take.
+int64_t getStackBytes(const PrivateProducer &p) {
+  int64_t bytes = 0;
+  for (memref::AllocOp alloc : p.buffers)
+    bytes += alloc.getType().getNumElements() *
+             llvm::divideCeil(alloc.getType().getElementTypeBitWidth(), 8);
+  return bytes;
+}
+
 /// The producers of `op`'s inputs that every thread may run for itself: a
 /// small static generic on buffers in `op`'s block, whose body only
 /// computes (it reads nothing but its operands), whose every init is a
 /// static memref.alloc that nothing but the producer, `op` (as an input)
 /// and deallocs after `op` uses, and whose inputs nothing between it and
 /// `op` may write, nor `op` itself (another thread's part may be written
-/// before a thread runs the producer).
+/// before a thread runs the producer). Together their results take at most
+/// kMaxPrivateBytes.
 SmallVector<PrivateProducer> findPrivateProducers(linalg::GenericOp op) {
   SmallVector<PrivateProducer> found;
-  Block *block = op->getBlock();
   SmallVector<Value> written = llvm::map_to_vector(op.getDpsInits(), getViewSource);
   int64_t stackBytes = 0;
   for (Value input : op.getDpsInputs()) {
@@ -171,72 +237,14 @@ SmallVector<PrivateProducer> findPrivateProducers(linalg::GenericOp op) {
             return generic;
       return nullptr;
     }());
-    if (!producer || producer->getBlock() != block ||
-        !producer->isBeforeInBlock(op) || !producer.hasPureBufferSemantics() ||
+    if (!producer ||
         llvm::any_of(found, [&](const PrivateProducer &p) { return p.producer == producer; }))
       continue;
-    SmallVector<int64_t> ranges = producer.getStaticLoopRanges();
-    if (llvm::is_contained(ranges, ShapedType::kDynamic) ||
-        llvm::product_of(ranges) > kMaxPrivateElements ||
-        llvm::any_of(producer.getDpsInputs(), [&](Value read) {
-          return llvm::is_contained(written, getViewSource(read));
-        }) ||
-        llvm::any_of(producer.getBody()->without_terminator(),
-                     [](Operation &inner) { return !isMemoryEffectFree(&inner); }))
+    std::optional<PrivateProducer> candidate = getPrivateProducer(producer, op, written);
+    if (!candidate || stackBytes + getStackBytes(*candidate) > kMaxPrivateBytes)
       continue;
-
-    PrivateProducer candidate{producer, {}, {}};
-    int64_t bytes = 0;
-    bool privatizable = true;
-    for (Value init : producer.getDpsInits()) {
-      auto alloc = init.getDefiningOp<memref::AllocOp>();
-      if (!alloc || alloc->getBlock() != block || !alloc.getType().hasStaticShape() ||
-          !alloc.getType().getElementType().isIntOrFloat() ||
-          llvm::is_contained(producer.getDpsInputs(), init) ||
-          llvm::is_contained(op.getDpsInits(), init)) {
-        privatizable = false;
-        break;
-      }
-      bytes += alloc.getType().getNumElements() *
-               llvm::divideCeil(alloc.getType().getElementTypeBitWidth(), 8);
-      for (Operation *user : init.getUsers()) {
-        if (user == producer || user == op)
-          continue;
-        auto dealloc = dyn_cast<memref::DeallocOp>(user);
-        if (!dealloc || dealloc->getBlock() != block || !op->isBeforeInBlock(dealloc)) {
-          privatizable = false;
-          break;
-        }
-        candidate.deallocs.push_back(dealloc);
-      }
-      candidate.buffers.push_back(alloc);
-    }
-    if (!privatizable || stackBytes + bytes > kMaxPrivateBytes)
-      continue;
-    // Its inputs must read the same at `op`: between the two, ops may only
-    // allocate, or write buffers nothing but themselves, `op` and deallocs
-    // use (the other private producers).
-    auto writesOnlyFreshBuffers = [&](linalg::GenericOp generic) {
-      return llvm::all_of(generic.getDpsInits(), [&](Value init) {
-        return init.getDefiningOp<memref::AllocOp>() &&
-               llvm::all_of(init.getUsers(), [&](Operation *user) {
-                 return user == generic || user == op || isa<memref::DeallocOp>(user);
-               });
-      });
-    };
-    for (Operation *between = producer->getNextNode(); between != op;
-         between = between->getNextNode()) {
-      auto effects = dyn_cast<MemoryEffectOpInterface>(between);
-      auto generic = dyn_cast<linalg::GenericOp>(between);
-      if (!isMemoryEffectFree(between) &&
-          !(effects && effects.onlyHasEffect<MemoryEffects::Allocate>()) &&
-          !(generic && writesOnlyFreshBuffers(generic)))
-        privatizable = false;
-    }
-    if (privatizable) {
-      stackBytes += bytes;
-      found.push_back(std::move(candidate));
-    }
+    stackBytes += getStackBytes(*candidate);
+    found.push_back(std::move(*candidate));
   }
   return found;
 }
