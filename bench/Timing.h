@@ -1,7 +1,10 @@
 // The benches' timer: the median of timed calls after warm-up calls.
 #pragma once
 
+#include "runtime/Module.h"
+
 #include <algorithm>
+#include <cstdio>
 #include <chrono>
 #include <functional>
 #include <vector>
@@ -27,6 +30,19 @@ inline double medianMs(int runs, const std::function<bool()> &body) {
   }
   std::sort(times.begin(), times.end());
   return times[times.size() / 2];
+}
+
+/// medianMs of `module.call(entry, inputs)`; a failed call prints
+/// "`program`: error: ..." and gives -1.
+inline double medianCallMs(int runs, runtime::Module &module, const char *entry,
+                           const std::vector<runtime::Tensor> &inputs,
+                           const char *program) {
+  return medianMs(runs, [&] {
+    auto out = module.call(entry, inputs);
+    if (!out.ok())
+      std::fprintf(stderr, "%s: error: %s\n", program, out.status().message().c_str());
+    return out.ok();
+  });
 }
 
 } // namespace needle::bench

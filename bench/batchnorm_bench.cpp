@@ -188,13 +188,10 @@ int main(int argc, char **argv) {
   Tensor x = *Tensor::fromValues<float>({batch, features}, values);
 
   auto timeEntry = [&](const char *entry) {
-    return medianMs(runs, [&] {
-      auto out = module->call(entry, {x});
-      if (!out.ok())
-        std::fprintf(stderr, "batchnorm_bench: error: %s\n",
-                     out.status().message().c_str());
-      return out.ok();
-    });
+    double ms = needle::bench::medianCallMs(runs, *module, entry, {x}, "batchnorm_bench");
+    if (ms < 0)
+      std::exit(1);
+    return ms;
   };
   double train = timeEntry("forward_train");
   double infer = timeEntry("infer");

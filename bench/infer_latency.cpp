@@ -30,12 +30,7 @@ int main(int argc, char **argv) {
     v = normal(rng);
   Tensor x = *Tensor::fromValues<float>({batch, features}, values);
 
-  double ms = needle::bench::medianMs(runs, [&] {
-    auto out = module->call(argv[2], {x});
-    if (!out.ok())
-      std::fprintf(stderr, "infer_latency: error: %s\n", out.status().message().c_str());
-    return out.ok();
-  });
+  double ms = needle::bench::medianCallMs(runs, *module, argv[2], {x}, "infer_latency");
   if (ms < 0)
     return 1;
   std::printf("%.4f %d\n", ms, runs);

@@ -44,12 +44,8 @@ int main(int argc, char **argv) {
   std::vector<Tensor> inputs = {*Tensor::fromValues<float>({batch, features}, values),
                                 *Tensor::fromValues<int32_t>({batch}, labels)};
 
-  double ms = needle::bench::medianMs(runs, [&] {
-    auto out = module->call("train_step", inputs);
-    if (!out.ok())
-      std::fprintf(stderr, "train_step_latency: error: %s\n", out.status().message().c_str());
-    return out.ok();
-  });
+  double ms =
+      needle::bench::medianCallMs(runs, *module, "train_step", inputs, "train_step_latency");
   if (ms < 0)
     return 1;
   std::printf("%.4f %d\n", ms, runs);
